@@ -1,0 +1,30 @@
+# lrnn-circuits: `make report` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: all install test report bench verify clean
+
+all: test
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+report: $(STAMP)
+	$(VENV)/bin/lrnn-circuits report -o report
+	@echo "report written to report/index.html"
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_ir.py
+
+clean:
+	rm -rf $(VENV) report out build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,15 @@
+"""lrnn-circuits IR: explicit circuits with depth kept at append time.
+
+>>> from circuits import Circuit
+>>> c = Circuit("arithmetic")
+>>> x = c.input("x", (2,))
+>>> c.output("y", c.mul(x[0], c.add(x[0], x[1])))
+>>> c.size(), c.depth(), c.evaluate({"x": [2, 3]}, domain="int")["y"]
+(2, 2, 10)
+"""
+from .core import WIRE, Circuit
+from .errors import CircuitError
+from .ops import ACTIVATIONS, BASES, OPS
+
+__all__ = ["Circuit", "CircuitError", "WIRE", "BASES", "OPS", "ACTIVATIONS"]
+__version__ = "0.1.0"

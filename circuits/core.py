@@ -1,0 +1,656 @@
+"""The circuit IR: one columnar, append-only ``Circuit`` class.
+
+Storage (one entry per wire; inputs and constants are wires too):
+
+* ``op``     int8   op code (``circuits.ops``), with the ``WIDE`` bit for gates whose arguments are in the wide table
+* ``arg0``   int32  first argument; for an input its element ordinal, for a constant its index in the constant
+  table, for a wide gate its row in the wide table
+* ``arg1``   int32  second argument, or -1
+* ``depth``  int32  kept at append: 0 for inputs and constants, else 1 + max(depth of arguments)
+
+The wide table (CSR) holds gates of unbounded fan-in (threshold gates, and/or/xor with more than two
+arguments): row offsets, argument ids, integer weights and an integer threshold per row.
+
+A gate can only name wires that already exist, so wire ids are a topological order by construction. Builder
+calls are vectorised: they take numpy arrays of wire ids of any shape (broadcast together) and return an array
+of new ids of the broadcast shape (a numpy integer scalar for shape ``()``).
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from numbers import Integral, Rational, Real
+
+import numpy as np
+
+from ._columns import Column
+from .errors import CircuitError
+from .names import check_name, element_names, parse_element
+from .ops import ACTIVATIONS, BASES, BOOLEAN_VALUED, BY_NAME, NUM_CODES, OPS, WIDE
+
+__all__ = ["Circuit", "WIRE"]
+
+WIRE = np.int32  # dtype of wire ids
+_I64 = np.iinfo(np.int64)
+
+# arity per op code (wide gates are looked up in the wide table); variadic ops stored inline have 2 args
+_ARITY = np.zeros(128, dtype=np.int64)
+for _op in OPS.values():
+    _ARITY[_op.code] = 2 if _op.arity is None else _op.arity
+    _ARITY[_op.code | WIDE] = -1
+
+
+def _norm_const(value):
+    """A constant as an exact number: int, or Fraction with denominator > 1."""
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (Integral, np.integer)):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            v = Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            raise CircuitError(f"constant {value!r} is not an integer or a fraction 'p/q'") from None
+    elif isinstance(value, Rational):
+        v = Fraction(int(value.numerator), int(value.denominator))
+    elif isinstance(value, (Real, np.floating)):
+        f = float(value)
+        if not np.isfinite(f):
+            raise CircuitError(f"constant {value!r} is not finite")
+        v = Fraction(f)
+    else:
+        try:  # sympy Rational and the like
+            v = Fraction(int(value.p), int(value.q))
+        except (AttributeError, TypeError):
+            raise CircuitError(f"constant {value!r} is not a number") from None
+    return int(v) if v.denominator == 1 else v
+
+
+class Circuit:
+    """A circuit over a basis, built by vectorised append calls.
+
+    ``Circuit(basis="arithmetic" | "boolean" | "threshold" | "mixed", fanin_limit=None)``. ``fanin_limit`` bounds
+    the fan-in of variadic gates (and/or/xor/threshold); arithmetic gates always have fan-in ≤ 2.
+    """
+
+    def __init__(self, basis: str = "arithmetic", fanin_limit: int | None = None, capacity: int = 1024):
+        if basis not in BASES:
+            raise CircuitError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
+        if fanin_limit is not None and (not isinstance(fanin_limit, Integral) or fanin_limit < 2):
+            raise CircuitError(f"fanin_limit must be an integer >= 2 or None, got {fanin_limit!r}")
+        self.basis = basis
+        self.fanin_limit = None if fanin_limit is None else int(fanin_limit)
+        self._allowed = BASES[basis]
+        self._op = Column(np.int8, capacity)
+        self._a0 = Column(WIRE, capacity)
+        self._a1 = Column(WIRE, capacity)
+        self._depth = Column(np.int32, capacity)
+        self._w_off = Column(np.int64)
+        self._w_off.extend(0)
+        self._w_args = Column(WIRE)
+        self._w_wts = Column(np.int64)
+        self._w_theta = Column(np.int64)
+        self._consts: list = []
+        self._const_ids: dict = {}
+        self._inputs: list[tuple[str, tuple, np.ndarray]] = []
+        self._n_input_elems = 0
+        self._outputs: list[tuple[str, tuple, np.ndarray]] = []
+        self._used_names: dict[tuple, str] = {}  # (kind, name) -> "array" | "element" | "elements"
+        self._size = 0
+        self._cache: dict = {}
+
+    # ------------------------------------------------------------------------------------------------------
+    # basic facts
+    def __len__(self) -> int:
+        """Number of wires (inputs, constants and gates)."""
+        return self._op.n
+
+    @property
+    def num_wires(self) -> int:
+        return self._op.n
+
+    def __repr__(self) -> str:
+        return (f"<Circuit basis={self.basis} wires={len(self)} size={self.size()} depth={self.depth()} "
+                f"inputs={self._n_input_elems} outputs={sum(ids.size for _, _, ids in self._outputs)}>")
+
+    # ------------------------------------------------------------------------------------------------------
+    # validation helpers
+    def _ids(self, a) -> np.ndarray:
+        arr = np.asarray(a)
+        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.integer) or arr.size == 0):
+            raise CircuitError(f"wire ids must be integers, got an array of {arr.dtype}")
+        if arr.size:
+            lo, hi = int(arr.min()), int(arr.max())
+            if lo < 0 or hi >= self._op.n:
+                bad = lo if lo < 0 else hi
+                raise CircuitError(f"wire {bad} does not exist (the circuit has {self._op.n} wires)")
+        return arr.astype(WIRE, copy=False)
+
+    def _check_op(self, name: str) -> None:
+        if name not in self._allowed:
+            raise CircuitError(f"{name} gates are not in the {self.basis} basis "
+                               f"(it admits: {', '.join(sorted(self._allowed))})")
+
+    def _touch(self) -> None:
+        self._cache.clear()
+
+    @staticmethod
+    def _ret(ids: np.ndarray, shape: tuple):
+        ids = ids.reshape(shape)
+        return ids[()] if shape == () else ids
+
+    # ------------------------------------------------------------------------------------------------------
+    # append primitives
+    def _append(self, code: int, a0: np.ndarray, a1: np.ndarray | None, depth: np.ndarray) -> np.ndarray:
+        k = depth.size
+        start = self._op.n
+        self._op.extend_fill(code, k)
+        self._a0.extend(a0)
+        if a1 is None:
+            self._a1.extend_fill(-1, k)
+        else:
+            self._a1.extend(a1)
+        self._depth.extend(depth)
+        if code > 1:
+            self._size += k
+        self._touch()
+        return np.arange(start, start + k, dtype=WIRE)
+
+    def _unary(self, name: str, a):
+        self._check_op(name)
+        a = self._ids(a)
+        d = self._depth.data
+        depth = d[a.ravel()] + 1
+        del d
+        return self._ret(self._append(BY_NAME[name].code, a.ravel(), None, depth), a.shape)
+
+    def _binary(self, name: str, a, b):
+        self._check_op(name)
+        a, b = self._ids(a), self._ids(b)
+        if a.shape != b.shape:
+            try:
+                a, b = np.broadcast_arrays(a, b)
+            except ValueError:
+                raise CircuitError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast") from None
+        shape, k = a.shape, a.size
+        start = self._op.n
+        # fast path: write the columns in place (no temporaries beyond one gather)
+        for col in (self._op, self._a0, self._a1, self._depth):
+            col.reserve(k)
+        self._op.grow_into(k)[...] = BY_NAME[name].code
+        a0 = self._a0.grow_into(k)
+        a0.reshape(shape)[...] = a
+        a1 = self._a1.grow_into(k)
+        a1.reshape(shape)[...] = b
+        d = self._depth._arr
+        out = self._depth.grow_into(k)
+        np.take(d, a0, out=out)
+        np.maximum(out, np.take(d, a1), out=out)
+        out += 1
+        del d, out, a0, a1
+        self._size += k
+        self._touch()
+        return self._ret(np.arange(start, start + k, dtype=WIRE), shape)
+
+    def _wide(self, name: str, args: np.ndarray, weights=None, theta=None):
+        """Gates with their arguments on the last axis of ``args`` (shape S + (k,)), stored in the wide table."""
+        k = args.shape[-1]
+        if k < 1:
+            raise CircuitError(f"{name} gates need at least one argument")
+        if self.fanin_limit is not None and k > self.fanin_limit:
+            raise CircuitError(f"{name} gate with fan-in {k} exceeds fanin_limit={self.fanin_limit}")
+        shape = args.shape[:-1]
+        m = int(np.prod(shape, dtype=np.int64))
+        flat = args.reshape(m, k)
+        d = self._depth.data
+        depth = d[flat].max(axis=1) + 1 if m else np.zeros(0, np.int32)
+        del d
+        row0 = self._w_theta.n
+        last = int(self._w_off.data[-1])
+        self._w_off.extend(last + k * np.arange(1, m + 1, dtype=np.int64))
+        self._w_args.extend(flat)
+        if weights is None:
+            self._w_wts.extend_fill(1, m * k)
+        else:
+            self._w_wts.extend(np.broadcast_to(weights, (m, k)))
+        if theta is None:
+            self._w_theta.extend_fill(0, m)
+        else:
+            self._w_theta.extend(np.broadcast_to(theta, (m,)))
+        rows = np.arange(row0, row0 + m, dtype=WIRE)
+        return self._ret(self._append(BY_NAME[name].code | WIDE, rows, None, depth.astype(np.int32)), shape)
+
+    def _variadic(self, name: str, args):
+        self._check_op(name)
+        if len(args) == 1:
+            stacked = self._ids(args[0])
+            if stacked.ndim == 0:
+                raise CircuitError(f"{name}: give two or more wire arrays, or one array whose last axis lists "
+                                   f"the arguments")
+        else:
+            ids = [self._ids(a) for a in args]
+            try:
+                ids = np.broadcast_arrays(*ids)
+            except ValueError:
+                raise CircuitError(f"{name}: argument shapes {[a.shape for a in ids]} do not broadcast") from None
+            stacked = np.stack(ids, axis=-1)
+        k = stacked.shape[-1]
+        if k == 2:
+            return self._binary(name, stacked[..., 0], stacked[..., 1])
+        return self._wide(name, stacked)
+
+    # ------------------------------------------------------------------------------------------------------
+    # public builders
+    def input(self, name: str, shape=()):
+        """Declare an input array; returns its wire ids (shape ``shape``)."""
+        check_name(name)
+        try:
+            shape = tuple(int(s) for s in (shape if isinstance(shape, (tuple, list)) else (shape,)))
+        except (TypeError, ValueError):
+            raise CircuitError(f"input {name!r}: shape must be a tuple of integers, got {shape!r}") from None
+        if any(s < 0 for s in shape):
+            raise CircuitError(f"input {name!r}: negative dimension in shape {shape}")
+        self._claim_name(name, shape, "input")
+        m = int(np.prod(shape, dtype=np.int64))
+        ordinals = np.arange(self._n_input_elems, self._n_input_elems + m, dtype=WIRE)
+        ids = self._append(0, ordinals, None, np.zeros(m, np.int32)).reshape(shape)
+        ids.flags.writeable = False
+        self._inputs.append((name, shape, ids))
+        self._n_input_elems += m
+        return ids[()] if shape == () else ids
+
+    def _claim_name(self, name: str, shape: tuple, kind: str) -> None:
+        base, idx = parse_element(name)
+        used = self._used_names
+        if idx and shape != ():
+            raise CircuitError(f"{kind} {name!r}: an indexed name must be a scalar")
+        if (kind, name) in used:
+            raise CircuitError(f"{kind} name {name!r} is already used")
+        if idx:
+            if used.get((kind, base)) == "array":
+                raise CircuitError(f"{kind} name {name!r} clashes with the {kind} array {base!r}")
+            used[(kind, name)] = "element"
+            used[(kind, "[]" + base)] = "elements"
+        else:
+            if (kind, "[]" + name) in used:
+                raise CircuitError(f"{kind} name {name!r} clashes with {kind} elements named {name}[...]")
+            used[(kind, name)] = "array"
+
+    def const(self, value, shape=()):
+        """Constant wire(s). ``value`` is a number (int, Fraction, ``"p/q"``, float taken exactly) or an array of
+        numbers; equal constants share one wire. Constants have depth 0 and are not counted in ``size()``."""
+        shape = tuple(shape) if isinstance(shape, (tuple, list)) else (int(shape),)
+        arr = np.asarray(value, dtype=object) if not isinstance(value, str) else np.array(value, dtype=object)
+        if arr.ndim == 0:
+            wid = self._const_id(arr[()])
+            return self._ret(np.full(int(np.prod(shape, dtype=np.int64)), wid, dtype=WIRE), shape)
+        ids = np.array([self._const_id(v) for v in arr.ravel()], dtype=WIRE).reshape(arr.shape)
+        if shape != ():
+            ids = np.broadcast_to(ids, shape).copy()
+        return ids
+
+    def _const_id(self, value) -> int:
+        v = _norm_const(value)
+        if self.basis in BOOLEAN_VALUED and v not in (0, 1):
+            raise CircuitError(f"constant {v} is not 0 or 1, as the {self.basis} basis requires")
+        wid = self._const_ids.get(v)
+        if wid is None:
+            idx = len(self._consts)
+            self._consts.append(v)
+            wid = int(self._append(1, np.array([idx], WIRE), None, np.zeros(1, np.int32))[0])
+            self._const_ids[v] = wid
+        return wid
+
+    def add(self, a, b):
+        return self._binary("add", a, b)
+
+    def sub(self, a, b):
+        """``a − b`` (argument order matters)."""
+        return self._binary("sub", a, b)
+
+    def mul(self, a, b):
+        return self._binary("mul", a, b)
+
+    def neg(self, a):
+        return self._unary("neg", a)
+
+    def and_(self, *args):
+        """AND of two or more wire arrays (broadcast), or of one array along its last axis."""
+        return self._variadic("and", args)
+
+    def or_(self, *args):
+        return self._variadic("or", args)
+
+    def xor(self, *args):
+        return self._variadic("xor", args)
+
+    def not_(self, a):
+        return self._unary("not", a)
+
+    def threshold(self, args, weights, theta):
+        """Threshold gates ``[Σ wᵢ·xᵢ ≥ θ]``: the arguments of each gate lie on the last axis of ``args``;
+        ``weights`` broadcasts to ``args``, ``theta`` to ``args.shape[:-1]``. Weights and θ are integers."""
+        self._check_op("threshold")
+        args = self._ids(args)
+        if args.ndim == 0:
+            args = args.reshape(1)
+        w = self._int_param(weights, "weight")
+        t = self._int_param(theta, "threshold θ")
+        try:
+            w = np.broadcast_to(w, args.shape)
+            t = np.broadcast_to(t, args.shape[:-1])
+        except ValueError:
+            raise CircuitError(f"threshold: weights {np.shape(weights)} / theta {np.shape(theta)} do not fit "
+                               f"arguments of shape {args.shape}") from None
+        return self._wide("threshold", args, w, t)
+
+    @staticmethod
+    def _int_param(v, what: str) -> np.ndarray:
+        arr = np.asarray(v)
+        if arr.dtype == object or np.issubdtype(arr.dtype, np.floating):
+            flat = arr.ravel()
+            try:
+                ok = all(x == int(x) for x in flat)
+            except (TypeError, ValueError, OverflowError):
+                ok = False
+            if not ok:
+                raise CircuitError(f"threshold {what}s must be integers (scale rational weights first)")
+            if flat.size and max(abs(int(x)) for x in flat) > _I64.max:
+                raise CircuitError(f"threshold {what} out of the int64 range")
+            return np.array([int(x) for x in flat], dtype=np.int64).reshape(arr.shape)
+        if not (np.issubdtype(arr.dtype, np.integer) or arr.dtype == bool):
+            raise CircuitError(f"threshold {what}s must be integers, got {arr.dtype}")
+        return arr.astype(np.int64)
+
+    def act(self, kind: str, a):
+        """Activation gates: ``relu`` (max(0, x)), ``step`` (1 if x ≥ 0 else 0), ``sigmoid``, ``tanh``, ``exp``
+        (the last three evaluate over floats only)."""
+        if kind not in ACTIVATIONS:
+            raise CircuitError(f"unknown activation {kind!r}; choose one of {', '.join(ACTIVATIONS)}")
+        return self._unary(kind, a)
+
+    def gate(self, op: str, *args):
+        """Generic builder by op name (``"add"``, ``"and"``, ``"relu"``, …); not for inputs/constants/threshold."""
+        spec = BY_NAME.get(op)
+        if spec is None or op in ("input", "const", "threshold"):
+            raise CircuitError(f"gate(): unknown or unsupported op {op!r}")
+        if spec.arity is None:
+            return self._variadic(op, args)
+        if len(args) != spec.arity:
+            raise CircuitError(f"{op} takes {spec.arity} argument(s), got {len(args)}")
+        return self._unary(op, *args) if spec.arity == 1 else self._binary(op, *args)
+
+    def output(self, name: str, ids) -> None:
+        """Declare an output array (names expand like inputs)."""
+        check_name(name)
+        ids = self._ids(ids)
+        self._claim_name(name, ids.shape, "output")
+        ids = ids.copy()
+        ids.flags.writeable = False
+        self._outputs.append((name, ids.shape, ids))
+        self._touch()
+
+    # ------------------------------------------------------------------------------------------------------
+    # names
+    @property
+    def inputs(self) -> dict:
+        """Ordered input name → wire id (int) or id array."""
+        return {n: (int(ids) if s == () else ids) for n, s, ids in self._inputs}
+
+    @property
+    def outputs(self) -> dict:
+        """Ordered output name → wire id (int) or id array."""
+        return {n: (int(ids) if s == () else ids) for n, s, ids in self._outputs}
+
+    def input_arrays(self):
+        """List of ``(name, shape, ids)`` for the inputs, in declaration order."""
+        return list(self._inputs)
+
+    def output_arrays(self):
+        return list(self._outputs)
+
+    def input_elements(self):
+        """Yield ``(element_name, wire_id)`` for every input element (names built on demand)."""
+        for name, shape, ids in self._inputs:
+            yield from zip(element_names(name, shape), ids.ravel().tolist())
+
+    def output_elements(self):
+        for name, shape, ids in self._outputs:
+            yield from zip(element_names(name, shape), ids.ravel().tolist())
+
+    def output_ids(self) -> np.ndarray:
+        if not self._outputs:
+            return np.zeros(0, WIRE)
+        return np.concatenate([ids.ravel() for _, _, ids in self._outputs])
+
+    def input_ids(self) -> np.ndarray:
+        """All input wires in element-ordinal order."""
+        if not self._inputs:
+            return np.zeros(0, WIRE)
+        return np.concatenate([ids.ravel() for _, _, ids in self._inputs])
+
+    @property
+    def constants(self) -> list:
+        """Constant values, indexed by the constant gate's ``arg0``."""
+        return list(self._consts)
+
+    # ------------------------------------------------------------------------------------------------------
+    # raw columns (read-only views, valid until the next append)
+    def columns(self) -> dict:
+        cols = {"op": self._op.data, "arg0": self._a0.data, "arg1": self._a1.data, "depth": self._depth.data,
+                "wide_offsets": self._w_off.data, "wide_args": self._w_args.data,
+                "wide_weights": self._w_wts.data, "wide_theta": self._w_theta.data}
+        out = {}
+        for k, v in cols.items():
+            v = v.view()
+            v.flags.writeable = False
+            out[k] = v
+        return out
+
+    def fanin_csr(self):
+        """Arguments of every wire as CSR: ``(offsets, args)``, ``args[offsets[g]:offsets[g+1]]`` in order."""
+        cached = self._cache.get("csr")
+        if cached is None:
+            cached = fanin_csr(self._op.data, self._a0.data, self._a1.data, self._w_off.data, self._w_args.data)
+            self._cache["csr"] = cached
+        return cached
+
+    def args_of(self, g: int) -> list[int]:
+        """The argument wires of wire ``g`` (empty for inputs and constants)."""
+        g = int(g)
+        code = int(self._op.data[g])
+        if code & WIDE:
+            r = int(self._a0.data[g])
+            lo, hi = self._w_off.data[r], self._w_off.data[r + 1]
+            return self._w_args.data[lo:hi].tolist()
+        ar = int(_ARITY[code])
+        return [int(self._a0.data[g]), int(self._a1.data[g])][:ar]
+
+    def op_of(self, g: int) -> str:
+        return OPS[int(self._op.data[int(g)]) & ~WIDE].name
+
+    def threshold_params(self, g: int):
+        """``(weights, theta)`` of a wide gate (threshold, or n-ary and/or/xor with unit weights)."""
+        r = int(self._a0.data[int(g)])
+        lo, hi = self._w_off.data[r], self._w_off.data[r + 1]
+        return self._w_wts.data[lo:hi].tolist(), int(self._w_theta.data[r])
+
+    # ------------------------------------------------------------------------------------------------------
+    # metrics
+    def size(self) -> int:
+        """Number of gates (inputs and constants are not counted)."""
+        return self._size
+
+    def depth(self) -> int:
+        """Gates on the longest input→output path (max over the outputs; over all wires if none declared)."""
+        d = self._depth.data
+        if self._outputs:
+            out = self.output_ids()
+            return int(d[out].max()) if out.size else 0
+        return int(d.max()) if d.size else 0
+
+    def depths(self) -> np.ndarray:
+        """Depth of every wire (a copy)."""
+        return self._depth.data.copy()
+
+    def count_ops(self) -> dict:
+        """Gate count by op name (inputs and constants excluded); sums to ``size()``."""
+        counts = np.bincount(self._op.data.astype(np.int64) & ~WIDE, minlength=NUM_CODES)
+        return {OPS[c].name: int(counts[c]) for c in range(2, NUM_CODES) if counts[c]}
+
+    def layers(self) -> list[int]:
+        """``layers()[k]`` = number of gates at depth ``k + 1``, for k = 0 .. max depth − 1 (all gates)."""
+        d = self._depth.data
+        if not d.size or d.max() == 0:
+            return []
+        return np.bincount(d[d > 0] - 1).tolist()
+
+    def width(self) -> int:
+        """Largest number of gates at one depth."""
+        lay = self.layers()
+        return max(lay) if lay else 0
+
+    def max_fanin(self) -> int:
+        offsets, _ = self.fanin_csr()
+        return int(np.diff(offsets).max()) if offsets.size > 1 else 0
+
+    def fanouts(self) -> np.ndarray:
+        """Number of gate arguments that name each wire (outputs are not counted)."""
+        _, args = self.fanin_csr()
+        return np.bincount(args, minlength=len(self))
+
+    def max_fanout(self) -> int:
+        f = self.fanouts()
+        return int(f.max()) if f.size else 0
+
+    def critical_path(self, output=None) -> list[int]:
+        """Wire ids of a longest path, from a depth-0 wire to the deepest output (or to ``output``)."""
+        d = self._depth.data
+        if not len(self):
+            return []
+        if output is None:
+            cand = self.output_ids() if self._outputs else np.arange(len(self))
+            g = int(cand[np.argmax(d[cand])])
+        else:
+            g = int(self._ids(output))
+        path = [g]
+        while d[g] > 0:
+            args = self.args_of(g)
+            g = max(args, key=lambda x: d[x])
+            path.append(g)
+        return path[::-1]
+
+    def degree(self) -> int:
+        """Formal degree (inputs 1, constants 0, add/sub/neg max, mul sum), max over outputs; arithmetic only."""
+        from .evaluate import degree_of
+        return degree_of(self)
+
+    def cone(self, ids=None) -> np.ndarray:
+        """Sorted wire ids that the given wires (default: the outputs) depend on, themselves included."""
+        ids = self.output_ids() if ids is None else self._ids(ids).ravel()
+        offsets, args = self.fanin_csr()
+        mark = np.zeros(len(self), dtype=bool)
+        frontier = np.unique(ids)
+        while frontier.size:
+            mark[frontier] = True
+            nxt = args[_ranges(offsets[frontier], offsets[frontier + 1] - offsets[frontier])]
+            nxt = np.unique(nxt)
+            frontier = nxt[~mark[nxt]]
+        return np.flatnonzero(mark)
+
+    def summary(self) -> dict:
+        """The figures ``lrnn-circuits info`` prints."""
+        return {"basis": self.basis, "wires": len(self), "size": self.size(), "depth": self.depth(),
+                "inputs": self._n_input_elems, "outputs": int(self.output_ids().size),
+                "constants": len(self._consts), "count_ops": self.count_ops(), "max_fanin": self.max_fanin(),
+                "max_fanout": self.max_fanout(), "width": self.width()}
+
+    # ------------------------------------------------------------------------------------------------------
+    # evaluation, symbolic, export (implemented in sibling modules)
+    def evaluate(self, values=None, domain="float", **kw):
+        """Evaluate the outputs. ``values`` maps input names (array names or element names) to numbers or
+        arrays with an optional leading batch axis. Domains: ``"float"``, ``"int"`` (exact Python ints),
+        ``"fraction"``, ``("gf", p)``, ``"bool"``. Returns output name → value (array for array outputs)."""
+        from .evaluate import evaluate
+        return evaluate(self, values or {}, domain, **kw)
+
+    def to_sympy(self, flat: bool = False, max_gates: int = 200_000):
+        from .symbolic import to_sympy
+        return to_sympy(self, flat=flat, max_gates=max_gates)
+
+    def to_networkx(self):
+        from .io import to_networkx
+        return to_networkx(self)
+
+    def save(self, path) -> None:
+        from .io import save
+        save(self, path)
+
+    @classmethod
+    def load(cls, path) -> "Circuit":
+        from .io import load
+        return load(path)
+
+    def to_json(self) -> dict:
+        from .io import to_json
+        return to_json(self)
+
+    @classmethod
+    def from_json(cls, obj) -> "Circuit":
+        from .io import from_json
+        return from_json(obj)
+
+    def write_aiger(self, path) -> None:
+        from .io import write_aiger
+        write_aiger(self, path)
+
+    def write_blif(self, path) -> None:
+        from .io import write_blif
+        write_blif(self, path)
+
+    def to_dot(self, max_gates: int = 2000) -> str:
+        from .draw import to_dot
+        return to_dot(self, max_gates=max_gates)
+
+    def draw(self, path, max_gates: int = 2000) -> str:
+        from .draw import draw
+        return draw(self, path, max_gates=max_gates)
+
+    def _repr_svg_(self):
+        from .draw import render_svg
+        return render_svg(self.to_dot())
+
+
+def fanin_csr(op, a0, a1, woff, wargs):
+    """CSR of the arguments of every wire, from raw columns (see ``Circuit.fanin_csr``)."""
+    ar = _ARITY[op]
+    wide = ar < 0
+    rows = a0[wide]
+    cnt = ar.copy()
+    cnt[wide] = woff[rows + 1] - woff[rows]
+    offsets = np.zeros(op.size + 1, dtype=np.int64)
+    np.cumsum(cnt, out=offsets[1:])
+    args = np.empty(int(offsets[-1]), dtype=WIRE)
+    has1 = ar >= 1
+    args[offsets[:-1][has1]] = a0[has1]
+    has2 = ar == 2
+    args[offsets[:-1][has2] + 1] = a1[has2]
+    if wide.any():
+        lens = cnt[wide]
+        args[_ranges(offsets[:-1][wide], lens)] = wargs[_ranges(woff[rows], lens)]
+    return offsets, args
+
+
+def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, s + l)`` for each (s, l), vectorised."""
+    lens = np.asarray(lens, dtype=np.int64)
+    total = int(lens.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.asarray(starts, dtype=np.int64)
+    keep = lens > 0
+    starts, lens = starts[keep], lens[keep]
+    ends = np.cumsum(lens)
+    out = np.ones(total, dtype=np.int64)
+    out[0] = starts[0]
+    out[ends[:-1]] = starts[1:] - (starts[:-1] + lens[:-1]) + 1
+    return np.cumsum(out)

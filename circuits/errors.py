@@ -1,0 +1,8 @@
+"""Exceptions of the circuit IR."""
+
+
+class CircuitError(ValueError):
+    """Bad use of a circuit: a basis violation, a wire that does not exist, a malformed file, …
+
+    The message is one line and says what is wrong; the CLI prints it and exits with status 2.
+    """

@@ -1,0 +1,687 @@
+"""Reading and writing circuits: JSON (small, documented in docs/formats.md), npz (columns, big circuits),
+networkx / GraphML, binary AIGER and BLIF (boolean circuits, for ABC and Yosys).
+
+Every writer is atomic: it writes a temporary file next to the target and renames it into place, so a failed
+write leaves no partial file. Every reader validates what it reads and raises ``CircuitError`` with a one-line
+message (a gate naming a later gate, an unknown op, a basis violation, …).
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from .core import _ARITY, WIRE, Circuit, _norm_const, fanin_csr
+from .errors import CircuitError
+from .names import check_name, element_names, group_elements
+from .ops import BASES, BOOLEAN_VALUED, BY_NAME, NUM_CODES, OPS, WIDE
+
+FORMAT = "lrnn-circuits"
+VERSION = 1
+
+
+# ---------------------------------------------------------------------------------------------------------
+# atomic writes
+@contextmanager
+def atomic_open(path, mode="w"):
+    """Open a temporary file beside ``path``; on success rename it onto ``path``, on error remove it."""
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise CircuitError(f"cannot write {path}: directory {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, mode) as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def atomic_write_bytes(path, data: bytes) -> None:
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
+
+
+def atomic_write_text(path, text: str) -> None:
+    with atomic_open(path, "w") as fh:
+        fh.write(text)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# building a circuit from validated raw columns
+def _const_json(v):
+    return v if isinstance(v, int) else f"{v.numerator}/{v.denominator}"
+
+
+def from_columns(basis, op, a0, a1, depth, woff, wargs, wwts, wtheta, consts, inputs, outputs,
+                 fanin_limit=None) -> Circuit:
+    """Validate raw columns (vectorised) and wrap them in a ``Circuit``.
+
+    ``inputs``/``outputs`` are lists of ``(name, shape, ids)``. ``depth`` is checked, not trusted.
+    """
+    if basis not in BASES:
+        raise CircuitError(f"unknown basis {basis!r}")
+    op = np.asarray(op, dtype=np.int8)
+    n = op.size
+    a0 = np.asarray(a0, dtype=np.int64)
+    a1 = np.asarray(a1, dtype=np.int64)
+    depth = np.asarray(depth, dtype=np.int64)
+    woff = np.asarray(woff, dtype=np.int64)
+    wargs = np.asarray(wargs, dtype=np.int64)
+    wwts = np.asarray(wwts, dtype=np.int64)
+    wtheta = np.asarray(wtheta, dtype=np.int64)
+    if not (a0.size == a1.size == depth.size == n):
+        raise CircuitError("column lengths differ")
+    ucode = op.astype(np.int64) & 0xFF
+    valid = list(range(NUM_CODES)) + [BY_NAME[x].code | WIDE for x in ("and", "or", "xor", "threshold")]
+    bad_code = np.flatnonzero(~np.isin(ucode, valid))
+    if bad_code.size:
+        raise CircuitError(f"gate {int(bad_code[0])}: unknown op code {int(ucode[bad_code[0]])}")
+    base = ucode & ~WIDE
+    present = {OPS[int(c)].name for c in np.unique(base)} - {"input", "const"}
+    bad = present - BASES[basis]
+    if bad:
+        raise CircuitError(f"{sorted(bad)[0]} gates are not in the {basis} basis")
+    wide = (ucode & WIDE) != 0
+    if ((base == BY_NAME["threshold"].code) & ~wide).any():
+        raise CircuitError("threshold gate outside the wide table")
+    ids = np.arange(n)
+    ar = _ARITY[ucode]
+    for col, mask in ((a0, ar >= 1), (a1, ar == 2)):
+        bad_g = np.flatnonzero(mask & ((col < 0) | (col >= ids)))
+        if bad_g.size:
+            g = int(bad_g[0])
+            raise CircuitError(f"gate {g} names gate {int(col[g])}, which is not an earlier gate")
+    rows = a0[wide]
+    R = wtheta.size
+    if rows.size != R or (R and not np.array_equal(rows, np.arange(R))):
+        raise CircuitError("wide table rows do not match the wide gates")
+    if woff.size != R + 1 or woff[0] != 0 or (np.diff(woff) < 1).any() or woff[-1] != wargs.size \
+            or wwts.size != wargs.size:
+        raise CircuitError("malformed wide table offsets")
+    if R:
+        owner = np.repeat(ids[wide], np.diff(woff))
+        bad_a = np.flatnonzero((wargs < 0) | (wargs >= owner))
+        if bad_a.size:
+            k = int(bad_a[0])
+            raise CircuitError(f"gate {int(owner[k])} names gate {int(wargs[k])}, which is not an earlier gate")
+        if fanin_limit is not None and np.diff(woff).max() > fanin_limit:
+            raise CircuitError(f"a gate has fan-in {int(np.diff(woff).max())} > fanin_limit={fanin_limit}")
+    cg = np.flatnonzero(base == 1)
+    if cg.size and (a0[cg].min() < 0 or a0[cg].max() >= len(consts)):
+        raise CircuitError("constant gate refers to a missing constant")
+    # depth: 0 on inputs/constants, 1 + max over arguments elsewhere
+    offsets, args = fanin_csr(op, a0.astype(WIRE), a1.astype(WIRE), woff, wargs.astype(WIRE))
+    has = np.diff(offsets) > 0
+    want = np.zeros(n, dtype=np.int64)
+    if has.any():
+        want[has] = np.maximum.reduceat(depth[args], offsets[:-1][has]) + 1
+    if not np.array_equal(depth, want):
+        raise CircuitError("stored depths are inconsistent with the gates")
+    # inputs
+    in_gates = np.flatnonzero(base == 0)
+    in_ids = np.concatenate([np.asarray(i).ravel() for _, _, i in inputs]) if inputs else np.zeros(0, np.int64)
+    if in_ids.size != in_gates.size or not np.array_equal(np.sort(in_ids), in_gates):
+        raise CircuitError("the input list does not match the input gates")
+    c = Circuit(basis, fanin_limit=fanin_limit, capacity=max(n, 16))
+    a0 = a0.copy()
+    if in_ids.size:
+        a0[in_ids] = np.arange(in_ids.size)
+    c._op.extend(op)
+    c._a0.extend(a0.astype(WIRE))
+    c._a1.extend(a1.astype(WIRE))
+    c._depth.extend(depth.astype(np.int32))
+    c._w_off.n = 0
+    c._w_off.extend(woff)
+    c._w_args.extend(wargs.astype(WIRE))
+    c._w_wts.extend(wwts)
+    c._w_theta.extend(wtheta)
+    c._size = int((base > 1).sum())
+    for v in consts:
+        if basis in BOOLEAN_VALUED and v not in (0, 1):
+            raise CircuitError(f"constant {v} is not 0 or 1, as the {basis} basis requires")
+    c._consts = list(consts)
+    for g in cg.tolist():
+        c._const_ids.setdefault(c._consts[int(a0[g])], g)
+    for name, shape, wid in inputs:
+        check_name(name)
+        c._claim_name(name, shape, "input")
+        arr = np.asarray(wid, dtype=WIRE).reshape(shape)
+        arr.flags.writeable = False
+        c._inputs.append((name, shape, arr))
+    c._n_input_elems = int(in_ids.size)
+    for name, shape, wid in outputs:
+        check_name(name)
+        arr = np.asarray(wid, dtype=np.int64).reshape(shape)
+        if arr.size and (arr.min() < 0 or arr.max() >= n):
+            raise CircuitError(f"output {name!r} names a wire that does not exist")
+        c.output(name, arr.astype(WIRE))
+    return c
+
+
+# ---------------------------------------------------------------------------------------------------------
+# JSON
+def to_json(c: Circuit) -> dict:
+    names = dict((wid, nm) for nm, wid in c.input_elements())
+    op = c._op.data.tolist()
+    a0 = c._a0.data.tolist()
+    a1 = c._a1.data.tolist()
+    gates = []
+    for g, code in enumerate(op):
+        base = code & ~WIDE
+        nm = OPS[base].name
+        if base == 0:
+            gates.append(["input", names[g]])
+        elif base == 1:
+            gates.append(["const", _const_json(c._consts[a0[g]])])
+        elif code & WIDE:
+            args = c.args_of(g)
+            if nm == "threshold":
+                w, th = c.threshold_params(g)
+                gates.append(["threshold", args, w, th])
+            else:
+                gates.append([nm, *args])
+        elif _ARITY[code] == 2:
+            gates.append([nm, a0[g], a1[g]])
+        else:
+            gates.append([nm, a0[g]])
+    return {"format": FORMAT, "version": VERSION, "basis": c.basis, "gates": gates,
+            "outputs": [[nm, wid] for nm, wid in c.output_elements()]}
+
+
+def _int(x, what):
+    if isinstance(x, bool) or not isinstance(x, int):
+        raise CircuitError(f"{what} must be an integer, got {x!r}")
+    return x
+
+
+def from_json(obj) -> Circuit:
+    if not isinstance(obj, dict):
+        raise CircuitError("not a circuit: the JSON top level must be an object")
+    if obj.get("format") != FORMAT:
+        raise CircuitError(f"not a circuit: 'format' must be {FORMAT!r}")
+    if obj.get("version") != VERSION:
+        raise CircuitError(f"unsupported version {obj.get('version')!r} (this library reads version {VERSION})")
+    basis = obj.get("basis")
+    if basis not in BASES:
+        raise CircuitError(f"unknown basis {basis!r}")
+    gates = obj.get("gates")
+    outs = obj.get("outputs", [])
+    if not isinstance(gates, list) or not isinstance(outs, list):
+        raise CircuitError("'gates' and 'outputs' must be lists")
+    n = len(gates)
+    op = np.zeros(n, np.int8)
+    a0 = np.zeros(n, np.int64)
+    a1 = np.full(n, -1, np.int64)
+    depth = [0] * n
+    woff, wargs, wwts, wth = [0], [], [], []
+    consts, in_items = [], []
+    for i, g in enumerate(gates):
+        if not isinstance(g, list) or not g or not isinstance(g[0], str):
+            raise CircuitError(f"gate {i}: expected a list starting with an op name, got {g!r:.60}")
+        name = g[0]
+        spec = BY_NAME.get(name)
+        if spec is None:
+            raise CircuitError(f"gate {i}: unknown op {name!r}")
+        if name == "input":
+            if len(g) != 2 or not isinstance(g[1], str):
+                raise CircuitError(f"gate {i}: an input is [\"input\", name]")
+            check_name(g[1])
+            in_items.append((g[1], i))
+            continue
+        if name == "const":
+            if len(g) != 2 or isinstance(g[1], bool) or not isinstance(g[1], (int, str)):
+                raise CircuitError(f"gate {i}: a constant is [\"const\", int or \"p/q\"]")
+            op[i] = 1
+            a0[i] = len(consts)
+            consts.append(_norm_const(g[1]))
+            continue
+        if name == "threshold":
+            if len(g) != 4 or not isinstance(g[1], list) or not isinstance(g[2], list) or len(g[1]) != len(g[2]) \
+                    or not g[1]:
+                raise CircuitError(f"gate {i}: a threshold gate is [\"threshold\", [args], [weights], theta]")
+            args = [_int(x, f"gate {i}: argument") for x in g[1]]
+            w = [_int(x, f"gate {i}: weight") for x in g[2]]
+            th = _int(g[3], f"gate {i}: theta")
+            wide = True
+        else:
+            args = [_int(x, f"gate {i}: argument") for x in g[1:]]
+            w, th = None, 0
+            if spec.arity is None:
+                if len(args) < 2:
+                    raise CircuitError(f"gate {i}: {name} needs at least 2 arguments")
+                wide = len(args) > 2
+            else:
+                if len(args) != spec.arity:
+                    raise CircuitError(f"gate {i}: {name} takes {spec.arity} argument(s), got {len(args)}")
+                wide = False
+        for x in args:
+            if not 0 <= x < i:
+                raise CircuitError(f"gate {i} names gate {x}, which is not an earlier gate")
+        depth[i] = 1 + max(depth[x] for x in args)
+        if wide:
+            op[i] = spec.code | WIDE
+            a0[i] = len(wth)
+            wargs.extend(args)
+            wwts.extend(w if w is not None else [1] * len(args))
+            wth.append(th)
+            woff.append(len(wargs))
+        else:
+            op[i] = spec.code
+            a0[i] = args[0]
+            if len(args) == 2:
+                a1[i] = args[1]
+    out_items = []
+    for k, item in enumerate(outs):
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+            raise CircuitError(f"output {k}: expected [name, id]")
+        wid = _int(item[1], f"output {item[0]!r}: id")
+        if not 0 <= wid < n:
+            raise CircuitError(f"output {item[0]!r} names gate {wid}, which does not exist")
+        out_items.append((item[0], wid))
+    return from_columns(basis, op, a0, a1, depth, woff, wargs, wwts, wth, consts,
+                        group_elements(in_items), group_elements(out_items))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# npz
+def _save_npz(c: Circuit, path) -> None:
+    meta = {"format": FORMAT, "version": VERSION, "basis": c.basis, "fanin_limit": c.fanin_limit,
+            "consts": [_const_json(v) for v in c._consts],
+            "inputs": [[n, list(s)] for n, s, _ in c._inputs],
+            "outputs": [[n, list(s)] for n, s, _ in c._outputs]}
+    with atomic_open(path, "wb") as fh:
+        np.savez(fh, meta=np.array(json.dumps(meta)), op=c._op.data, arg0=c._a0.data, arg1=c._a1.data,
+                 depth=c._depth.data, wide_offsets=c._w_off.data, wide_args=c._w_args.data,
+                 wide_weights=c._w_wts.data, wide_theta=c._w_theta.data, input_ids=c.input_ids(),
+                 output_ids=c.output_ids())
+
+
+def _split(ids, specs):
+    out, k = [], 0
+    for name, shape in specs:
+        shape = tuple(int(s) for s in shape)
+        m = int(np.prod(shape, dtype=np.int64))
+        if k + m > ids.size:
+            raise CircuitError("npz: id list shorter than the declared names")
+        out.append((name, shape, ids[k : k + m].reshape(shape)))
+        k += m
+    if k != ids.size:
+        raise CircuitError("npz: id list longer than the declared names")
+    return out
+
+
+def _load_npz(path) -> Circuit:
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            data = {k: z[k] for k in z.files}
+    except (OSError, ValueError) as e:
+        raise CircuitError(f"{path}: not a readable npz file ({e})") from None
+    need = ["meta", "op", "arg0", "arg1", "depth", "wide_offsets", "wide_args", "wide_weights", "wide_theta",
+            "input_ids", "output_ids"]
+    miss = [k for k in need if k not in data]
+    if miss:
+        raise CircuitError(f"{path}: not an lrnn-circuits npz (missing {miss[0]!r})")
+    try:
+        meta = json.loads(str(data["meta"]))
+    except json.JSONDecodeError:
+        raise CircuitError(f"{path}: corrupt metadata") from None
+    if meta.get("format") != FORMAT or meta.get("version") != VERSION:
+        raise CircuitError(f"{path}: not an lrnn-circuits npz of version {VERSION}")
+    consts = [_norm_const(v) for v in meta["consts"]]
+    return from_columns(meta["basis"], data["op"], data["arg0"], data["arg1"], data["depth"],
+                        data["wide_offsets"], data["wide_args"], data["wide_weights"], data["wide_theta"], consts,
+                        _split(data["input_ids"], meta["inputs"]), _split(data["output_ids"], meta["outputs"]),
+                        fanin_limit=meta.get("fanin_limit"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# dispatch
+def save(c: Circuit, path) -> None:
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext == ".json":
+        atomic_write_text(path, json.dumps(to_json(c), separators=(",", ":")))
+    elif ext == ".npz":
+        _save_npz(c, path)
+    else:
+        raise CircuitError(f"save: unknown extension {ext!r} (use .json or .npz)")
+
+
+def load(path) -> Circuit:
+    path = Path(path)
+    if not path.exists():
+        raise CircuitError(f"{path}: no such file")
+    if path.is_dir():
+        raise CircuitError(f"{path}: is a directory")
+    ext = path.suffix.lower()
+    if ext == ".npz":
+        return _load_npz(path)
+    if ext == ".json":
+        try:
+            with open(path, encoding="utf-8") as fh:
+                obj = json.load(fh)
+        except json.JSONDecodeError as e:
+            raise CircuitError(f"{path}: malformed JSON (line {e.lineno}: {e.msg})") from None
+        except UnicodeDecodeError:
+            raise CircuitError(f"{path}: not a UTF-8 text file") from None
+        return from_json(obj)
+    if ext == ".aig":
+        return read_aiger(path)
+    raise CircuitError(f"{path}: unknown extension {ext!r} (expected .json, .npz or .aig)")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# networkx / GraphML
+def to_networkx(c: Circuit):
+    """A ``networkx.DiGraph``: one node per wire (attributes ``op``, ``depth``, and ``name`` for inputs,
+    ``value`` for constants, ``outputs`` for output wires), one edge per (argument, gate) pair with attribute
+    ``pos`` (the argument positions, comma separated, e.g. ``"0"`` or ``"0,1"`` for ``x·x``) and ``weight`` for
+    threshold arguments."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    n = len(c)
+    op = c._op.data
+    dep = c._depth.data.tolist()
+    names = {w: nm for nm, w in c.input_elements()}
+    outs: dict[int, list[str]] = {}
+    for nm, w in c.output_elements():
+        outs.setdefault(w, []).append(nm)
+    opname = [OPS[k].name for k in range(NUM_CODES)]
+    base = (op.astype(np.int64) & ~WIDE).tolist()
+    a0 = c._a0.data.tolist()
+    nodes = []
+    for i in range(n):
+        attrs = {"op": opname[base[i]], "depth": dep[i]}
+        if i in names:
+            attrs["name"] = names[i]
+        elif base[i] == 1:
+            attrs["value"] = str(c._consts[a0[i]])
+        if i in outs:
+            attrs["outputs"] = ",".join(outs[i])
+        nodes.append((i, attrs))
+    g.add_nodes_from(nodes)
+    offsets, args = c.fanin_csr()
+    dst = np.repeat(np.arange(n), np.diff(offsets))
+    pos = np.arange(args.size) - offsets[dst]
+    thr = np.flatnonzero((op & ~WIDE) == BY_NAME["threshold"].code)
+    wts = {}
+    for t in thr.tolist():
+        w, _ = c.threshold_params(t)
+        for p, wi in enumerate(w):
+            wts[(t, p)] = wi
+    edges: dict[tuple[int, int], list[int]] = {}
+    for s, d, p in zip(args.tolist(), dst.tolist(), pos.tolist()):
+        edges.setdefault((s, d), []).append(p)
+    g.add_edges_from((s, d, {"pos": ",".join(map(str, ps)), **({"weight": sum(wts[(d, p)] for p in ps)}
+                                                                  if (d, ps[0]) in wts else {})})
+                     for (s, d), ps in edges.items())
+    return g
+
+
+def write_graphml(c: Circuit, path) -> None:
+    import networkx as nx
+
+    with atomic_open(path, "wb") as fh:
+        nx.write_graphml(to_networkx(c), fh)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# boolean formats
+_BOOL_OPS = {"and", "or", "xor", "not"}
+
+
+def _require_boolean(c: Circuit, fmt: str) -> None:
+    bad = set(c.count_ops()) - _BOOL_OPS
+    if bad:
+        raise CircuitError(f"{fmt} needs a boolean circuit (and/or/xor/not); this one has "
+                           f"{', '.join(sorted(bad))} gates")
+    for v in c._consts:
+        if v not in (0, 1):
+            raise CircuitError(f"{fmt} needs boolean constants; this circuit has the constant {v}")
+
+
+def _varint(values: np.ndarray) -> bytes:
+    """AIGER's 7-bit variable-length encoding of non-negative integers, vectorised."""
+    v = np.asarray(values, dtype=np.uint64)
+    if v.size == 0:
+        return b""
+    nbytes = np.ones(v.size, dtype=np.int64)
+    t = v >> np.uint64(7)
+    while t.any():
+        nbytes += t > 0
+        t >>= np.uint64(7)
+    out = np.empty(int(nbytes.sum()), dtype=np.uint8)
+    starts = np.zeros(v.size, dtype=np.int64)
+    np.cumsum(nbytes[:-1], out=starts[1:])
+    cur = v.copy()
+    for k in range(int(nbytes.max())):
+        live = nbytes > k
+        byte = (cur[live] & np.uint64(0x7F)).astype(np.uint8)
+        more = nbytes[live] > k + 1
+        out[starts[live] + k] = byte | (more.astype(np.uint8) << 7)
+        cur[live] >>= np.uint64(7)
+    return out.tobytes()
+
+
+def _aig_lower(c: Circuit):
+    """Map the circuit to AND gates with complemented edges: returns (literal per wire, AND triples)."""
+    from .evaluate import plan
+
+    _require_boolean(c, "AIGER")
+    n = len(c)
+    lit = np.zeros(n, dtype=np.int64)
+    in_ids = c.input_ids()
+    lit[in_ids] = 2 * (np.arange(in_ids.size, dtype=np.int64) + 1)
+    op = c._op.data
+    cg = np.flatnonzero(op == 1)
+    lit[cg] = [int(c._consts[k]) for k in c._a0.data[cg].tolist()]
+    nxt = in_ids.size + 1  # next AND variable
+    lhs_l, r0_l, r1_l = [], [], []
+    a0, a1 = c._a0.data, c._a1.data
+
+    def alloc(k):
+        nonlocal nxt
+        v = np.arange(nxt, nxt + k, dtype=np.int64)
+        nxt += k
+        return v
+
+    def emit(var, x, y):
+        lhs_l.append(2 * var)
+        r0_l.append(x)
+        r1_l.append(y)
+
+    def and2(x, y):
+        v = alloc(len(x))
+        emit(v, x, y)
+        return 2 * v
+
+    def xor2(x, y):
+        t1 = and2(x, y)
+        t2 = and2(x ^ 1, y ^ 1)
+        return and2(t1 ^ 1, t2 ^ 1)
+
+    def tree(xs, fn):  # balanced combination of a list of literal arrays
+        while len(xs) > 1:
+            nxt_xs = [fn(xs[i], xs[i + 1]) for i in range(0, len(xs) - 1, 2)]
+            if len(xs) % 2:
+                nxt_xs.append(xs[-1])
+            xs = nxt_xs
+        return xs[0]
+
+    for code, g in plan(c):
+        name = OPS[code & ~WIDE].name
+        if code & WIDE:
+            for gg in g.tolist():
+                xs = [np.array([lit[x]]) for x in c.args_of(gg)]
+                if name == "and":
+                    lit[gg] = tree(xs, and2)[0]
+                elif name == "or":
+                    lit[gg] = tree([x ^ 1 for x in xs], and2)[0] ^ 1
+                else:
+                    lit[gg] = tree(xs, xor2)[0]
+            continue
+        x = lit[a0[g]]
+        if name == "not":
+            lit[g] = x ^ 1
+            continue
+        y = lit[a1[g]]
+        if name == "and":
+            lit[g] = and2(x, y)
+        elif name == "or":
+            lit[g] = and2(x ^ 1, y ^ 1) ^ 1
+        else:
+            lit[g] = xor2(x, y)
+    if lhs_l:
+        lhs, r0, r1 = (np.concatenate(v) for v in (lhs_l, r0_l, r1_l))
+        order = np.argsort(lhs, kind="stable")
+        lhs, r0, r1 = lhs[order], r0[order], r1[order]
+    else:
+        lhs = r0 = r1 = np.zeros(0, np.int64)
+    return lit, lhs, np.maximum(r0, r1), np.minimum(r0, r1), in_ids.size
+
+
+def write_aiger(c: Circuit, path) -> None:
+    """Binary AIGER (``aig M I L O A``), with a symbol table naming inputs and outputs."""
+    lit, lhs, r0, r1, I = _aig_lower(c)
+    A = lhs.size
+    outs = list(c.output_elements())
+    header = f"aig {I + A} {I} 0 {len(outs)} {A}\n"
+    body = "".join(f"{int(lit[w])}\n" for _, w in outs)
+    deltas = np.empty(2 * A, dtype=np.int64)
+    deltas[0::2] = lhs - r0
+    deltas[1::2] = r0 - r1
+    syms = [f"i{k} {nm}" for k, (nm, _) in enumerate(c.input_elements())]
+    syms += [f"o{k} {nm}" for k, (nm, _) in enumerate(outs)]
+    tail = ("\n".join(syms) + "\n" if syms else "") + "c\nlrnn-circuits\n"
+    atomic_write_bytes(path, header.encode() + body.encode() + _varint(deltas) + tail.encode())
+
+
+def read_aiger(path) -> Circuit:
+    """Read binary AIGER (combinational: no latches) into a boolean circuit of and/not gates."""
+    data = Path(path).read_bytes()
+    nl = data.find(b"\n")
+    try:
+        hdr = data[:nl].decode().split()
+        if hdr[0] != "aig":
+            raise ValueError
+        M, I, L, O, A = (int(x) for x in hdr[1:6])
+    except (ValueError, IndexError, UnicodeDecodeError):
+        raise CircuitError(f"{path}: not a binary AIGER file") from None
+    if L:
+        raise CircuitError(f"{path}: latches are not supported (combinational circuits only)")
+    pos = nl + 1
+    out_lits = []
+    for _ in range(O):
+        e = data.find(b"\n", pos)
+        out_lits.append(int(data[pos:e]))
+        pos = e + 1
+    ands = []
+    for k in range(A):
+        lhs = 2 * (I + k + 1)
+        ds = []
+        for _ in range(2):
+            x, sh = 0, 0
+            while True:
+                if pos >= len(data):
+                    raise CircuitError(f"{path}: truncated AND section")
+                b = data[pos]
+                pos += 1
+                x |= (b & 0x7F) << sh
+                sh += 7
+                if not b & 0x80:
+                    break
+            ds.append(x)
+        r0 = lhs - ds[0]
+        ands.append((r0, r0 - ds[1]))
+    in_names = [f"x{k}" for k in range(I)]
+    out_names = [f"y{k}" for k in range(O)]
+    for line in data[pos:].decode(errors="replace").splitlines():
+        if line == "c":
+            break
+        if line[:1] in ("i", "o") and " " in line:
+            idx, nm = line[1:].split(" ", 1)
+            (in_names if line[0] == "i" else out_names)[int(idx)] = nm
+    c = Circuit("boolean")
+    wire = np.zeros(M + 1, dtype=np.int64)
+    wire[0] = int(c.const(0))
+    for nm, shape, ks in group_elements([(nm, k) for k, nm in enumerate(in_names)]):
+        wire[np.asarray(ks).ravel() + 1] = np.asarray(c.input(nm, shape)).ravel()
+    neg: dict[int, int] = {}
+
+    def w(litv):
+        v = wire[litv >> 1]
+        if litv & 1:
+            if v not in neg:
+                neg[v] = int(c.not_(int(v)))
+            return neg[v]
+        return int(v)
+
+    for k, (x, y) in enumerate(ands):
+        wire[I + k + 1] = int(c.and_(w(x), w(y)))
+    for nm, shape, ks in group_elements([(nm, k) for k, nm in enumerate(out_names)]):
+        c.output(nm, np.array([w(out_lits[k]) for k in np.asarray(ks).ravel().tolist()]).reshape(shape))
+    return c
+
+
+def write_blif(c: Circuit, path) -> None:
+    """BLIF: ``.names`` covers for and/or/xor/not gates (n-ary xor as a chain), buffers for outputs."""
+    _require_boolean(c, "BLIF")
+    in_names = {w: nm for nm, w in c.input_elements()}
+    out_elems = list(c.output_elements())
+    clash = set(in_names.values()) & {nm for nm, _ in out_elems}
+    if clash:
+        raise CircuitError(f"BLIF cannot give an input and an output the same name ({sorted(clash)[0]!r})")
+    p = "_n"  # prefix of internal node names, lengthened until no input/output name starts with it
+    while any(nm.startswith(p) for nm in list(in_names.values()) + [nm for nm, _ in out_elems]):
+        p = "_" + p
+    op = c._op.data.tolist()
+    a0 = c._a0.data.tolist()
+    a1 = c._a1.data.tolist()
+
+    def ref(w):
+        return in_names.get(w, f"{p}{w}")
+
+    lines = [".model circuit"]
+    if in_names:
+        lines.append(".inputs " + " ".join(nm for nm, _ in c.input_elements()))
+    if out_elems:
+        lines.append(".outputs " + " ".join(nm for nm, _ in out_elems))
+    for g, code in enumerate(op):
+        base = code & ~WIDE
+        if base == 0:
+            continue
+        if base == 1:
+            lines.append(f".names {p}{g}" + ("\n1" if c._consts[a0[g]] else ""))
+            continue
+        name = OPS[base].name
+        args = c.args_of(g) if code & WIDE else ([a0[g], a1[g]] if name != "not" else [a0[g]])
+        k = len(args)
+        if name == "not":
+            lines.append(f".names {ref(args[0])} {p}{g}\n0 1")
+        elif name == "and":
+            lines.append(f".names {' '.join(map(ref, args))} {p}{g}\n{'1' * k} 1")
+        elif name == "or":
+            rows = "\n".join("-" * j + "1" + "-" * (k - j - 1) + " 1" for j in range(k))
+            lines.append(f".names {' '.join(map(ref, args))} {p}{g}\n{rows}")
+        else:
+            prev = ref(args[0])
+            for j in range(1, k):
+                tgt = f"{p}{g}" if j == k - 1 else f"{p}{g}_x{j}"
+                lines.append(f".names {prev} {ref(args[j])} {tgt}\n10 1\n01 1")
+                prev = tgt
+    for nm, w in out_elems:
+        lines.append(f".names {ref(w)} {nm}\n1 1")
+    lines.append(".end")
+    atomic_write_text(path, "\n".join(lines) + "\n")

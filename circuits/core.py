@@ -363,7 +363,7 @@ class Circuit:
 
     def act(self, kind: str, a):
         """Activation gates: ``relu`` (max(0, x)), ``step`` (1 if x ≥ 0 else 0), ``sigmoid``, ``tanh``, ``exp``
-        (the last three evaluate over floats only)."""
+        (these three evaluate over floats only) and ``recip`` (1/x: floats, or exact rationals)."""
         if kind not in ACTIVATIONS:
             raise CircuitError(f"unknown activation {kind!r}; choose one of {', '.join(ACTIVATIONS)}")
         return self._unary(kind, a)

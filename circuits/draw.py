@@ -23,7 +23,7 @@ COLOURS = {
     "input": "#ffffff", "const": "#eeeeee", "add": "#a6cee3", "sub": "#b2df8a", "mul": "#fdbf6f",
     "neg": "#cab2d6", "and": "#fb9a99", "or": "#ffff99", "xor": "#e31a1c", "not": "#dddddd",
     "threshold": "#ff7f00", "relu": "#33a02c", "step": "#1f78b4", "sigmoid": "#b15928", "tanh": "#6a3d9a",
-    "exp": "#fccde5",
+    "exp": "#fccde5", "recip": "#d9d9d9",
 }
 SUMMARY_BANDS = 60
 

@@ -112,6 +112,9 @@ class Domain:
     def exp(self, x):
         self.unsupported("exp")
 
+    def recip(self, x):
+        self.unsupported("recip")
+
 
 class FloatDomain(Domain):
     name = "float"
@@ -139,6 +142,10 @@ class FloatDomain(Domain):
     def exp(self, x):
         with np.errstate(over="ignore"):
             return np.exp(x)
+
+    def recip(self, x):
+        with np.errstate(divide="ignore"):
+            return 1.0 / x
 
 
 class IntDomain(Domain):
@@ -187,6 +194,13 @@ class FractionDomain(IntDomain):
 
     def const(self, value):
         return Fraction(value)
+
+    def recip(self, x):
+        if any(v == 0 for v in x.ravel().tolist()):
+            raise CircuitError("recip of 0 in the fraction domain")
+        out = np.empty(x.shape, dtype=object)
+        out.ravel()[:] = [1 / Fraction(v) for v in x.ravel().tolist()]
+        return out
 
     def to_python(self, arr):
         if arr.dtype == object:
@@ -242,7 +256,7 @@ class GFDomain(Domain):
     def _nonarith(self, *a, **k):
         self.unsupported("boolean, threshold and activation")
 
-    and_ = or_ = xor = not_ = wide = relu = step = sigmoid = tanh = exp = _nonarith
+    and_ = or_ = xor = not_ = wide = relu = step = sigmoid = tanh = exp = recip = _nonarith
 
 
 class BoolDomain(Domain):
@@ -274,7 +288,7 @@ class BoolDomain(Domain):
     def _arith(self, *a):
         self.unsupported("arithmetic")
 
-    add = sub = mul = neg = relu = step = _arith
+    add = sub = mul = neg = relu = step = recip = _arith
 
 
 def make_domain(domain) -> Domain:

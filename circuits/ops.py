@@ -40,14 +40,15 @@ _TABLE = [
     Op(13, "sigmoid", 1, True, "σ", exact=False),
     Op(14, "tanh", 1, True, "tanh", exact=False),
     Op(15, "exp", 1, True, "exp", exact=False),
+    Op(16, "recip", 1, True, "1/x"),
 ]
 
 OPS: dict[int, Op] = {op.code: op for op in _TABLE}
 BY_NAME: dict[str, Op] = {op.name: op for op in _TABLE}
-NUM_CODES = 16
+NUM_CODES = 17
 
 #: activation kinds accepted by ``Circuit.act``
-ACTIVATIONS = ("relu", "step", "sigmoid", "tanh", "exp")
+ACTIVATIONS = ("relu", "step", "sigmoid", "tanh", "exp", "recip")
 
 _ARITH = {"add", "sub", "mul", "neg"}
 _BOOL = {"and", "or", "xor", "not"}

@@ -82,6 +82,8 @@ def to_sympy(c, flat: bool = False, max_gates: int = 200_000, symbols: dict | No
                 e = sp.tanh(x)
             elif base == 15:
                 e = sp.exp(x)
+            elif base == 16:
+                e = 1 / x
             else:  # pragma: no cover - every op code is handled above
                 raise CircuitError(f"to_sympy: unhandled op code {code}")
         ex[g] = e

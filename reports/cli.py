@@ -23,13 +23,47 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _load(path: str) -> Circuit:
+def _add_model_options(p, need_model: bool = False) -> None:
+    g = p.add_argument_group("model (instead of FILE)")
+    g.add_argument("--model", required=need_model,
+                   help="diagonal, pd, dplr, dense (LRNN families), rnn, or a named architecture "
+                        "(see 'lrnn-circuits models')")
+    g.add_argument("--n", type=int, default=8, help="sequence length (default 8)")
+    g.add_argument("--d", type=int, default=2, help="state dimension (default 2)")
+    g.add_argument("--rank", type=int, default=1, help="DPLR rank (default 1)")
+    g.add_argument("--scan", default="brent-kung", help="prefix schedule (default brent-kung)")
+    g.add_argument("--final-only", action="store_true", help="only the last state (balanced reduction)")
+    g.add_argument("--mode", default="free", choices=["free", "token"],
+                   help="free: parameters are inputs; token: one-hot tokens choose constant transitions")
+    g.add_argument("--alphabet", type=int, default=2, help="token mode: alphabet size (default 2)")
+    g.add_argument("--seed", type=int, default=0, help="token mode: seed of the example parameters")
+    g.add_argument("--m", type=int, default=1, help="rnn: input dimension per step (default 1)")
+    g.add_argument("--hidden", type=int, default=None, help="rnn: hidden width of an MLP step")
+    g.add_argument("--act", default="relu", choices=["relu", "step"], help="rnn: activation")
+
+
+def _model_kwargs(a) -> dict:
+    return dict(n=a.n, d=a.d, rank=a.rank, scan=a.scan, final_only=a.final_only, mode=a.mode,
+                alphabet=a.alphabet, seed=a.seed, m=a.m, hidden=a.hidden, act=a.act)
+
+
+def _load(a) -> Circuit:
+    """The circuit of a command: from FILE, or built from --model options."""
+    path = getattr(a, "file", None)
+    model = getattr(a, "model", None)
+    if path and model:
+        raise UsageError("give either FILE or --model, not both")
+    if model:
+        from constructions.models import build_model
+        return build_model(model, **_model_kwargs(a))
+    if not path:
+        raise UsageError("give a circuit FILE or --model NAME")
     return Circuit.load(path)
 
 
 # ---------------------------------------------------------------------------------------------------------
 def cmd_info(a) -> int:
-    c = _load(a.file)
+    c = _load(a)
     s = c.summary()
     if a.json:
         print(json.dumps(s, indent=2))
@@ -46,7 +80,7 @@ def cmd_info(a) -> int:
 
 
 def cmd_draw(a) -> int:
-    c = _load(a.file)
+    c = _load(a)
     fmt = c.draw(a.output, max_gates=a.max_gates)
     kind = "summary" if c.size() > a.max_gates else "circuit"
     print(f"wrote {a.output} ({fmt}, {kind} drawing of {c.size():,} gates)")
@@ -54,7 +88,7 @@ def cmd_draw(a) -> int:
 
 
 def cmd_export(a) -> int:
-    c = _load(a.file)
+    c = _load(a)
     want = _EXT[a.format]
     if not a.output.lower().endswith(want) and not (a.format == "dot" and a.output.lower().endswith(".gv")):
         raise CircuitError(f"--format {a.format} writes a {want} file; got -o {a.output}")
@@ -73,6 +107,53 @@ def cmd_export(a) -> int:
     return 0
 
 
+def cmd_schedule(a) -> int:
+    from constructions.scans import SCHEDULES, schedule
+    if a.name not in SCHEDULES:
+        raise UsageError(f"unknown schedule {a.name!r}; choose one of {', '.join(SCHEDULES)}")
+    if a.n < 1:
+        raise UsageError(f"--n must be >= 1, got {a.n}")
+    s = schedule(a.name, a.n)
+    out = {"schedule": a.name, "n": a.n, "size": s.size, "depth": s.depth}
+    if a.json:
+        print(json.dumps(out))
+    else:
+        print(f"{a.name} on n = {a.n}: size {s.size} combine nodes, depth {s.depth} levels")
+    return 0
+
+
+def cmd_stats(a) -> int:
+    from constructions.models import predicted
+    c = _load(a)
+    out = {"model": a.model, **{k: v for k, v in _model_kwargs(a).items()}}
+    out.update({"size": c.size(), "depth": c.depth(), "count_ops": c.count_ops(),
+                "inputs": int(c.input_ids().size), "outputs": int(c.output_ids().size),
+                "max_fanin": c.max_fanin(), "width": c.width()})
+    pred = predicted(a.model, **_model_kwargs(a))
+    if pred is not None:
+        out["closed_form"] = pred
+        out["matches_closed_form"] = pred == {"size": out["size"], "depth": out["depth"]}
+    if a.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"model       {a.model}  (n = {a.n}, d = {a.d}" + (f", rank {a.rank}" if a.model == "dplr" else "")
+          + (f", scan {'reduce' if a.final_only else a.scan}" if a.model != "rnn" else "") + ")")
+    print(f"size        {out['size']:,} gates")
+    print(f"depth       {out['depth']}")
+    print(f"inputs      {out['inputs']:,}    outputs {out['outputs']:,}")
+    print("ops         " + ", ".join(f"{k} {v:,}" for k, v in out["count_ops"].items()))
+    if pred is not None:
+        print(f"closed form size {pred['size']:,}, depth {pred['depth']}: "
+              + ("matches" if out["matches_closed_form"] else "DIFFERS"))
+    return 0
+
+
+def cmd_models(a) -> int:
+    from constructions.models import model_names
+    print("\n".join(model_names()))
+    return 0
+
+
 def cmd_report(a) -> int:
     from reports.report import write_report
     path = write_report(a.output)
@@ -88,22 +169,40 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     s = sub.add_parser("info", help="size, depth and gate counts of a circuit file")
-    s.add_argument("file", help="circuit file (.json, .npz or .aig)")
+    s.add_argument("file", nargs="?", help="circuit file (.json, .npz or .aig)")
+    _add_model_options(s)
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.set_defaults(func=cmd_info)
 
     s = sub.add_parser("draw", help="draw a circuit to SVG or PNG")
-    s.add_argument("file")
+    s.add_argument("file", nargs="?", help="circuit file, or use --model")
+    _add_model_options(s)
     s.add_argument("-o", "--output", required=True, help="OUT.svg, OUT.png or OUT.dot")
     s.add_argument("--max-gates", type=int, default=2000, help="above this many gates draw a summary")
     s.set_defaults(func=cmd_draw)
 
-    s = sub.add_parser("export", help="convert a circuit to another format")
-    s.add_argument("file")
+    s = sub.add_parser("export", help="convert a circuit (or build a model) to a file format")
+    s.add_argument("file", nargs="?", help="circuit file, or use --model")
+    _add_model_options(s)
     s.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--max-gates", type=int, default=2000, help="for --format dot: above this, a summary")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("schedule", help="size and depth of a prefix schedule (in combine nodes)")
+    s.add_argument("name", help="serial, sklansky, kogge-stone, brent-kung, ladner-fischer, han-carlson, "
+                                "blelloch, reduce")
+    s.add_argument("--n", type=int, required=True)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_schedule)
+
+    s = sub.add_parser("stats", help="build a model's circuit and print its size, depth and gate counts")
+    _add_model_options(s, need_model=True)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("models", help="list the model names")
+    s.set_defaults(func=cmd_models)
 
     s = sub.add_parser("report", help="write the HTML report")
     s.add_argument("-o", "--output", default="report", help="output directory (default: report)")

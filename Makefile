@@ -25,6 +25,7 @@ report: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_ir.py
+	$(PY) benchmarks/bench_lrnn.py
 
 clean:
 	rm -rf $(VENV) report out build *.egg-info .pytest_cache .hypothesis

@@ -112,7 +112,7 @@ def closed_form(family: str, scan: str):
     S, _ = scan_closed_form(scan)
     C0 = sp.log(n_sym, 2) if scan == "reduce" else n_sym - 1
     size = (S + 1) * f["C_b"] + (S - C0) * f["C_A"]
-    return sp.simplify(size), f["gamma"] * _leaf0_form(scan)
+    return sp.expand(size), f["gamma"] * _leaf0_form(scan)
 
 
 def _eval(expr, **subs) -> int:
@@ -137,7 +137,7 @@ def product_closed_form(family: str, scan: str):
     its A part and every compose has the same depth α, so size = S·C_A and depth = α·D."""
     f = family_costs(family)
     S, D = scan_closed_form(scan)
-    return sp.simplify(S * f["C_A"]), f["alpha"] * D
+    return sp.expand(S * f["C_A"]), f["alpha"] * D
 
 
 # ---------------------------------------------------------------------------------------------------------

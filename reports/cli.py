@@ -154,6 +154,40 @@ def cmd_models(a) -> int:
     return 0
 
 
+def cmd_verify(a) -> int:
+    import time
+
+    from proofs_check.claims import run_claims
+    t0 = time.perf_counter()
+    try:
+        results = run_claims(a.claim, quick=a.quick)
+    except KeyError as e:
+        raise UsageError(str(e).strip("'\""))
+    elapsed = time.perf_counter() - t0
+    failed = [r for r in results if r.status == "failed"]
+    if a.json:
+        print(json.dumps({"quick": a.quick, "seconds": round(elapsed, 2),
+                          "claims": [r.to_dict() for r in results]}, indent=2))
+    else:
+        rows = [(r.claim.id, r.claim.reference, r.status, f"{r.seconds:.1f}s", r.evidence_summary())
+                for r in results]
+        w = [max(len(x[i]) for x in rows + [("claim", "reference", "status", "time", "")]) for i in range(4)]
+        w[1] = min(w[1], 40)
+        print(f"{'claim':<{w[0]}}  {'reference':<{w[1]}}  {'status':<{w[2]}}  {'time':>{w[3]}}  evidence")
+        for cid, ref, st, tm, ev in rows:
+            ref = ref if len(ref) <= w[1] else ref[: w[1] - 1] + "…"
+            print(f"{cid:<{w[0]}}  {ref:<{w[1]}}  {st:<{w[2]}}  {tm:>{w[3]}}  {ev}")
+        for r in results:
+            if r.erratum:
+                print(f"erratum [{r.claim.id}]: {r.erratum['what']}; counterexample "
+                      f"{json.dumps(r.erratum.get('counterexample'))}; fix: {r.erratum['fix']}")
+        print(f"{len(results)} claims: " + ", ".join(
+            f"{sum(r.status == s for r in results)} {s}" for s in ("verified", "verified-with-erratum", "open",
+                                                                    "failed") if any(r.status == s for r in results))
+            + f" ({elapsed:.1f} s{', quick' if a.quick else ''})")
+    return 1 if failed else 0
+
+
 def cmd_report(a) -> int:
     from reports.report import write_report
     path = write_report(a.output)
@@ -203,6 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("models", help="list the model names")
     s.set_defaults(func=cmd_models)
+
+    s = sub.add_parser("verify", help="re-run the checks behind every claim and print a table")
+    s.add_argument("--claim", action="append", metavar="ID", help="only this claim (repeatable)")
+    s.add_argument("--quick", action="store_true", help="smaller grids (under a minute)")
+    s.add_argument("--json", action="store_true", help="per-claim evidence as JSON")
+    s.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("report", help="write the HTML report")
     s.add_argument("-o", "--output", default="report", help="output directory (default: report)")

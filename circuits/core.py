@@ -72,12 +72,14 @@ class Circuit:
     the fan-in of variadic gates (and/or/xor/threshold); arithmetic gates always have fan-in ≤ 2.
     """
 
-    def __init__(self, basis: str = "arithmetic", fanin_limit: int | None = None, capacity: int = 1024):
+    def __init__(self, basis: str = "arithmetic", fanin_limit: int | None = None, capacity: int = 1024,
+                 fold: bool = True):
         if basis not in BASES:
             raise CircuitError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
         if fanin_limit is not None and (not isinstance(fanin_limit, Integral) or fanin_limit < 2):
             raise CircuitError(f"fanin_limit must be an integer >= 2 or None, got {fanin_limit!r}")
         self.basis = basis
+        self.fold = bool(fold)
         self.fanin_limit = None if fanin_limit is None else int(fanin_limit)
         self._allowed = BASES[basis]
         self._op = Column(np.int8, capacity)
@@ -163,6 +165,27 @@ class Circuit:
         del d
         return self._ret(self._append(BY_NAME[name].code, a.ravel(), None, depth), a.shape)
 
+    def _fold(self, name: str, a: np.ndarray, b: np.ndarray):
+        """Identities known when the circuit is built: x·1 = x, x·0 = 0, x + 0 = x, x − 0 = x. Returns the
+        result ids with -1 where a gate is still needed, or None if nothing folds."""
+        zero = self._const_ids.get(0)
+        one = self._const_ids.get(1)
+        if zero is None and one is None:
+            return None
+        res = np.full(a.shape, -1, dtype=WIRE)
+        if name == "mul":
+            if one is not None:
+                res = np.where(b == one, a, np.where(a == one, b, res))
+            if zero is not None:
+                res = np.where((a == zero) | (b == zero), zero, res)
+        elif zero is not None:
+            res = np.where(b == zero, a, res)
+            if name == "add":
+                res = np.where(a == zero, b, res)
+        if not (res >= 0).any():
+            return None
+        return res.astype(WIRE)
+
     def _binary(self, name: str, a, b):
         self._check_op(name)
         a, b = self._ids(a), self._ids(b)
@@ -171,6 +194,16 @@ class Circuit:
                 a, b = np.broadcast_arrays(a, b)
             except ValueError:
                 raise CircuitError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast") from None
+        if self.fold and name in ("add", "sub", "mul"):
+            res = self._fold(name, a, b)
+            if res is not None:
+                need = res < 0
+                if need.any():
+                    res[need] = self._binary_gates(name, a[need], b[need])
+                return self._ret(res, res.shape)
+        return self._binary_gates(name, a, b)
+
+    def _binary_gates(self, name: str, a: np.ndarray, b: np.ndarray):
         shape, k = a.shape, a.size
         start = self._op.n
         # fast path: write the columns in place (no temporaries beyond one gather)

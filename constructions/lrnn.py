@@ -382,8 +382,7 @@ def build_lrnn(family: str, n: int, d: int, scan: str = "brent-kung", rank: int 
     """
     if scan not in SCHEDULES:
         raise CircuitError(f"unknown scan {scan!r}; choose one of {', '.join(SCHEDULES)}")
-    if final_only and scan not in ("reduce", "brent-kung"):
-        pass  # final_only always uses the balanced reduction; the scan name is ignored
+    final_only = bool(final_only) or scan == "reduce"  # the reduction computes the last state only
     c = Circuit("arithmetic")
     if mode == "free":
         tr = free_transitions(c, family, n, d, rank)

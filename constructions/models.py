@@ -74,7 +74,13 @@ def build_model(name: str, n: int, d: int, rank: int = 1, scan: str = "brent-kun
         return build_rnn(n, d, m=m, act=act, hidden=hidden)
     presets = _presets()
     if name in presets:
-        return presets[name].build(n=n, d=d, rank=rank, scan=scan, final_only=final_only, **extra)
+        p = presets[name]
+        if mode != "free":
+            raise CircuitError(f"--mode {mode} is for the LRNN families; {name} builds its transitions from its "
+                               f"own inputs")
+        if "m" in p.options:
+            extra.setdefault("m", m)
+        return p.build(n=n, d=d, rank=rank, scan=scan, final_only=final_only, **extra)
     raise CircuitError(f"unknown model {name!r}; choose one of {', '.join(model_names())}")
 
 

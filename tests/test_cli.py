@@ -82,7 +82,13 @@ def test_version_and_help():
     (lambda d: ["export", str(d / "arith.json"), "--format", "png", "-o", str(d / "x.png")], "invalid choice"),
     (lambda d: ["export", str(d / "arith.json"), "--format", "json", "-o", str(d / "x.txt")], "writes a .json"),
     (lambda d: ["draw", str(d / "arith.json"), "-o", str(d / "x.pdf")], "unknown output format"),
-    (lambda d: ["info"], "required"),
+    (lambda d: ["info"], "FILE"),
+    (lambda d: ["stats", "--model", "dense", "--n", "0"], "--n must be >= 1"),
+    (lambda d: ["stats", "--model", "dplr", "--d", "2", "--rank", "3"], "rank"),
+    (lambda d: ["stats", "--model", "dense", "--scan", "zigzag"], "unknown scan"),
+    (lambda d: ["stats", "--model", "deltanet", "--mode", "token"], "LRNN families"),
+    (lambda d: ["schedule", "zigzag", "--n", "4"], "unknown schedule"),
+    (lambda d: ["verify", "--claim", "no-such-claim"], "unknown claim"),
     (lambda d: ["frobnicate"], "invalid choice"),
 ])
 def test_bad_input_one_line_exit_2(tmp_path, make_args, msg):

@@ -345,3 +345,18 @@ def test_to_sympy():
     z0, z1, z2 = sp.symbols("z[0] z[1] z[2]")
     assert bool(m.subs({z0: True, z1: True, z2: False})) is True
     assert bool(m.subs({z0: True, z1: False, z2: False})) is False
+
+
+def test_constant_identities_fold():
+    c = Circuit()
+    x = c.input("x", (3,))
+    one, zero = c.const(1), c.const(0)
+    assert c.mul(x, one).tolist() == x.tolist() and c.mul(one, x[0]) == x[0]
+    assert c.mul(x[1], zero) == zero and c.add(zero, x[2]) == x[2] and c.sub(x[2], zero) == x[2]
+    mixed = c.mul(x, np.array([one, x[0], zero]))
+    assert mixed[0] == x[0] and mixed[2] == zero and c.op_of(mixed[1]) == "mul"
+    assert c.size() == 1 and c.count_ops() == {"mul": 1}
+    assert c.op_of(c.sub(zero, x[0])) == "sub"  # 0 − x is a gate (no neg folding)
+    raw = Circuit(fold=False)
+    y = raw.input("y")
+    assert raw.op_of(raw.mul(y, raw.const(1))) == "mul" and raw.size() == 1

@@ -1,8 +1,8 @@
 """The HTML report (``make report`` / ``lrnn-circuits report``).
 
-For now it shows the core of the library: balanced products of n d×d matrices (the circuit an LRNN unrolls
-into) built as explicit circuits, their measured size and depth, and a drawing. Every figure is computed
-when the report is written. The report directory is written whole or not at all.
+Depth and size of LRNN circuits against a nonlinear RNN, the claims table (quick checks), balanced matrix
+products, and a drawing. Every figure is computed when the report is written. The report directory is written
+whole or not at all.
 """
 from __future__ import annotations
 
@@ -36,6 +36,43 @@ def _check(c: Circuit, n: int, d: int, rng) -> bool:
     return bool(np.array_equal(np.asarray(got, dtype=object), want))
 
 
+def _depth_table() -> str:
+    """Depth against n: LRNN (dense, d = 4) with three scans and the nonlinear RNN, all measured."""
+    from constructions.lrnn import build_lrnn
+    from constructions.rnn import build_rnn
+
+    ns = [2**k for k in range(2, 11, 2)]
+    cols = [("dense LRNN, serial", lambda n: build_lrnn("dense", n, 4, scan="serial")),
+            ("dense LRNN, Sklansky", lambda n: build_lrnn("dense", n, 4, scan="sklansky")),
+            ("dense LRNN, Brent–Kung", lambda n: build_lrnn("dense", n, 4, scan="brent-kung")),
+            ("ReLU RNN", lambda n: build_rnn(n, 4, 1))]
+    head = "".join(f"<th>{html.escape(name)}<br>depth / size</th>" for name, _ in cols)
+    rows = []
+    for n in ns:
+        cells = []
+        for _, make in cols:
+            c = make(n)
+            cells.append(f"<td>{c.depth():,} / {c.size():,}</td>")
+        rows.append(f"<tr><td>{n:,}</td>{''.join(cells)}</tr>")
+    return f"<table><tr><th>n</th>{head}</tr>{''.join(rows)}</table>"
+
+
+def _claims_table() -> str:
+    from proofs_check.claims import run_claims
+
+    rows = []
+    for r in run_claims(quick=True):
+        rows.append(f"<tr><td>{html.escape(r.claim.id)}</td><td style='text-align:left'>"
+                    f"{html.escape(r.claim.reference)}</td><td style='text-align:left'>"
+                    f"{html.escape(r.claim.statement)}</td><td><b>{html.escape(r.status)}</b></td>"
+                    f"<td style='text-align:left'>{html.escape(r.evidence_summary())}</td></tr>")
+        if r.erratum:
+            rows.append(f"<tr><td></td><td colspan=4 style='text-align:left'>erratum: "
+                        f"{html.escape(r.erratum['what'])}; fix: {html.escape(r.erratum['fix'])}</td></tr>")
+    return ("<table><tr><th>claim</th><th>reference</th><th>statement</th><th>status</th><th>evidence</th></tr>"
+            + "".join(rows) + "</table>")
+
+
 def build_html() -> str:
     rng = np.random.default_rng(0)
     rows = []
@@ -54,14 +91,25 @@ def build_html() -> str:
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lrnn-circuits report</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;}} table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:right}} svg{{max-width:100%;height:auto}}</style>
+<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto;}} table{{border-collapse:collapse;margin:1em 0}}
+td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:right;vertical-align:top}}
+svg{{max-width:100%;height:auto}}</style>
 </head><body>
 <h1>lrnn-circuits report</h1>
-<p>lrnn-circuits {html.escape(__version__)}, written {stamp}. An LRNN <i>h<sub>t</sub> = A<sub>t</sub>h<sub>t−1</sub>
-+ b<sub>t</sub></i> unrolls into iterated products of its transitions; below, balanced product trees of n d×d
-matrices built as explicit arithmetic circuits (fan-in 2), measured, and evaluated exactly against the
-sequential product on random integer matrices.</p>
+<p>lrnn-circuits {html.escape(__version__)}, written {stamp}. Every figure below was computed when this page was
+written.</p>
+<h2>Depth: linear RNNs against a nonlinear RNN</h2>
+<p>A linear RNN <i>h<sub>t</sub> = A<sub>t</sub>h<sub>t−1</sub> + b<sub>t</sub></i> unrolls through a parallel
+prefix scan into a bounded fan-in arithmetic circuit whose depth grows with log n (Sklansky, Brent–Kung); the
+serial scan and the nonlinear RNN <i>h<sub>t</sub> = relu(W h<sub>t−1</sub> + U x<sub>t</sub> + c)</i> grow
+linearly. State dimension 4.</p>
+{_depth_table()}
+<h2>Claims</h2>
+<p>The checks behind each claim (quick grids; <code>lrnn-circuits verify</code> runs the full ones).</p>
+{_claims_table()}
+<h2>Balanced matrix products</h2>
+<p>Products of n d×d matrices as balanced trees, evaluated exactly against the sequential product on random
+integer matrices.</p>
 {''.join(body)}
 <h2>The product of 4 matrices of size 2×2</h2>
 {svg}

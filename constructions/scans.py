@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import operator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import sympy
@@ -93,7 +93,7 @@ class Schedule:
     @property
     def size(self) -> int:
         """Number of combine nodes."""
-        return int(sum(lv.shape[0] for lv in self.levels))
+        return int(self.level_offsets[-1]) - self.n
 
     @property
     def depth(self) -> int:
@@ -110,22 +110,17 @@ class Schedule:
         """``offsets[L]`` = id of the first node created by level ``L``;
         ``offsets[depth] == num_nodes``.  Level ``L`` creates the ids
         ``range(offsets[L], offsets[L + 1])``."""
-        sizes = [lv.shape[0] for lv in self.levels]
-        return _readonly(np.cumsum([self.n] + sizes, dtype=np.int64))
+        sizes = np.fromiter(map(len, self.levels), dtype=np.int64, count=len(self.levels))
+        return _readonly(np.cumsum(np.concatenate([[self.n], sizes]), dtype=np.int64))
 
     @functools.cached_property
     def ranges(self) -> np.ndarray:
         """``(num_nodes, 2)`` int64 array: node ``v`` covers inputs
         ``ranges[v, 0] .. ranges[v, 1]`` (inclusive)."""
-        r = np.empty((self.num_nodes, 2), dtype=np.int64)
-        r[: self.n, 0] = r[: self.n, 1] = np.arange(self.n)
-        off = self.n
-        for lv in self.levels:
-            k = lv.shape[0]
-            r[off : off + k, 0] = r[lv[:, 1], 0]
-            r[off : off + k, 1] = r[lv[:, 0], 1]
-            off += k
-        return _readonly(r)
+        if self.depth > 64:  # deep (serial-like): pointer jumping, O(log depth) steps
+            rows = np.concatenate(self.levels) if self.levels else np.empty((0, 2), dtype=np.int64)
+            return _readonly(_jump_ranges(self.n, rows))
+        return _readonly(_level_ranges(self.n, self.levels, self.num_nodes))
 
     def __repr__(self) -> str:  # arrays would make the default repr huge
         return (
@@ -172,101 +167,173 @@ def _floor_log2(n: int) -> int:
 # --------------------------------------------------------------------------
 # Building blocks
 # --------------------------------------------------------------------------
+#
+# Everything below is vectorised with numpy: a level is generated as index
+# arrays, never as a Python loop over its combines, so building a schedule
+# costs O(size) numpy work plus O(depth) Python steps (``serial``, whose
+# depth is n - 1, is built in closed form).  The node model is checked while
+# building, also vectorised:
+#
+# * position networks (sklansky, kogge-stone, brent-kung, ladner-fischer,
+#   han-carlson) are checked in position space by :func:`_position_network`
+#   (contiguity via range widths, one write per position and level, all
+#   prefixes computed);
+# * serial, blelloch and reduce are checked by :func:`_verify` against the
+#   node ranges (level independence via id bounds, contiguity, prefixes).
+
+_I64 = np.int64
+#: A position level ``(i, j)``: position indices of equal length, each a
+#: ``slice`` (explicit start >= 0, stop and step >= 1) or an int64 array
+#: (``i`` strictly increasing).  It means ``cur[i] := combine(cur[i], cur[j])``
+#: with all reads taken before the level's writes.
+_PosLevel = tuple
 
 
-class _Builder:
-    """Creates combine nodes level by level and checks the node model
-    (contiguity, level independence) while doing so."""
-
-    def __init__(self, n: int):
-        self.n = n
-        self.lo = list(range(n))
-        self.hi = list(range(n))
-        self.levels: list[list[tuple[int, int]]] = []
-
-    def level(self, pairs: Iterable[tuple[int, int]]) -> list[int]:
-        """Add one level of combines ``(later, earlier)``; return new ids."""
-        first = len(self.lo)
-        rows, new = [], []
-        for later, earlier in pairs:
-            if not (0 <= later < first and 0 <= earlier < first):
-                raise RuntimeError("combine reads a node of its own or a later level")
-            if self.lo[later] != self.hi[earlier] + 1:
-                raise RuntimeError(
-                    f"non-contiguous combine: later covers [{self.lo[later]}..{self.hi[later]}],"
-                    f" earlier covers [{self.lo[earlier]}..{self.hi[earlier]}]"
-                )
-            rows.append((later, earlier))
-            new.append(len(self.lo))
-            self.lo.append(self.lo[earlier])
-            self.hi.append(self.hi[later])
-        if rows:
-            self.levels.append(rows)
-        return new
+def _arange(*args) -> np.ndarray:
+    return np.arange(*args, dtype=_I64)
 
 
-def _position_network(n: int, pair_levels: Iterable[Sequence[tuple[int, int]]]) -> tuple[_Builder, list[int]]:
+def _rows(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
+    out = np.empty((later.shape[0], 2), dtype=_I64)
+    out[:, 0] = later
+    out[:, 1] = earlier
+    return out
+
+
+def _index_len(ix, n: int, written: bool) -> int:
+    """Number of positions of a position index, checking they lie in
+    ``0..n-1`` and, for the ``written`` index, are strictly increasing (so
+    a level writes each position at most once, in row order)."""
+    if isinstance(ix, slice):
+        if ix.step is None or ix.step < 1 or ix.start is None or ix.start < 0:
+            raise RuntimeError("internal error: bad position slice")
+        return len(range(ix.start, min(ix.stop, n), ix.step))
+    k = ix.shape[0]
+    if k:
+        if written:
+            ok = ix[0] >= 0 and ix[-1] < n and (ix[1:] > ix[:-1]).all()
+        else:
+            ok = ix.min() >= 0 and ix.max() < n
+        if not ok:
+            raise RuntimeError("internal error: bad positions in a level")
+    return k
+
+
+def _position_network(n: int, pair_levels: Iterable[_PosLevel]) -> tuple[list[np.ndarray], np.ndarray]:
     """Run a classical in-place prefix network on positions ``0..n-1``.
 
-    Each level is a list of position pairs ``(i, j)``, ``j < i``, meaning
+    Each level ``(i, j)`` (see ``_PosLevel``) means
     ``cur[i] := combine(cur[i], cur[j])`` with all reads taken before the
-    level's writes.  Returns the builder and the final node per position.
+    level's writes; new nodes are numbered in row order.  Returns the
+    non-empty levels (rows ``(later, earlier)``) and the final node per
+    position, which is checked to hold the prefix ``[0..p]``.
+
+    Checks, in position space: node ``cur[p]`` always covers a range ending
+    at ``p``; with ``w[p]`` its width, the range is ``p - w[p] + 1 .. p``, so
+    a combine is contiguous iff ``w[i] == i - j``.  Level independence holds
+    by construction (``cur`` only holds ids of previous levels when a level
+    is read), and a position network has no dead nodes: a node is either
+    final (a prefix) or overwritten, and the combine overwriting ``cur[i]``
+    reads it as its ``later`` operand.
     """
-    b = _Builder(n)
-    cur = list(range(n))
-    for pairs in pair_levels:
-        pairs = list(pairs)
-        new = b.level((cur[i], cur[j]) for i, j in pairs)
-        for (i, _), v in zip(pairs, new):
-            cur[i] = v
-    return b, cur
+    pos = _arange(n)
+    cur = pos.copy()
+    w = np.ones(n, dtype=_I64)
+    levels: list[np.ndarray] = []
+    nxt = n
+    for i, j in pair_levels:
+        k = _index_len(i, n, written=True)
+        if _index_len(j, n, written=False) != k:
+            raise RuntimeError("internal error: operand index lengths differ")
+        if k == 0:
+            continue
+        if isinstance(i, slice) and isinstance(j, slice) and i.step == j.step:
+            diff = i.start - j.start  # i - j, constant
+        else:
+            diff = (i if isinstance(i, np.ndarray) else pos[i]) - (j if isinstance(j, np.ndarray) else pos[j])
+        wi = w[i]
+        if not (wi == diff).all():
+            bad = int(np.flatnonzero(wi != diff)[0])
+            a, b = int(pos[i][bad]), int(pos[j][bad])
+            raise RuntimeError(
+                f"non-contiguous combine: later covers [{a - w[a] + 1}..{a}],"
+                f" earlier covers [{b - w[b] + 1}..{b}]"
+            )
+        levels.append(_rows(cur[i], cur[j]))
+        w[i] = wi + w[j]
+        cur[i] = pos[:k] + nxt  # k <= n: the written positions are distinct
+        nxt += k
+    if not np.array_equal(w, pos + 1):
+        raise RuntimeError("internal error: position network does not compute all prefixes")
+    return levels, cur
 
 
-def _sklansky_pairs(n: int) -> list[list[tuple[int, int]]]:
+def _sklansky_pairs(n: int) -> Iterator[_PosLevel]:
     # Level d: in every aligned block of 2^(d+1) positions, each position of
     # the upper half combines with the last position of the lower half.
-    out = []
     for d in range(_ceil_log2(n)):
         h = 1 << d
-        out.append([(i, ((i >> (d + 1)) << (d + 1)) + h - 1) for i in range(n) if (i >> d) & 1])
-    return out
+        if h == 1:
+            yield slice(1, n, 2), slice(0, n - 1, 2)
+            continue
+        i = (_arange(0, n, 2 * h)[:, None] + _arange(h, 2 * h)).ravel()
+        i = i[: int(np.searchsorted(i, n))]
+        yield i, (i | (h - 1)) - h
 
 
-def _kogge_stone_pairs(n: int) -> list[list[tuple[int, int]]]:
+def _kogge_stone_pairs(n: int) -> Iterator[_PosLevel]:
     # Level d: every position i >= 2^d combines with position i - 2^d.
-    return [[(i, i - (1 << d)) for i in range(1 << d, n)] for d in range(_ceil_log2(n))]
+    for d in range(_ceil_log2(n)):
+        h = 1 << d
+        yield slice(h, n, 1), slice(0, n - h, 1)
 
 
-def _serial_pairs(n: int) -> list[list[tuple[int, int]]]:
-    return [[(t, t - 1)] for t in range(1, n)]
-
-
-def _brent_kung_pairs(n: int) -> list[list[tuple[int, int]]]:
+def _brent_kung_pairs(n: int) -> Iterator[_PosLevel]:
     L = _floor_log2(n)
-    out = []
     # Up-sweep: level d combines positions i = m 2^(d+1) - 1 with i - 2^d.
     for d in range(L):
-        out.append([(i, i - (1 << d)) for i in range((2 << d) - 1, n, 2 << d)])
+        h = 1 << d
+        yield slice(2 * h - 1, n, 2 * h), slice(h - 1, n - h, 2 * h)
     # Down-sweep: level d combines positions i = m 2^(d+1) + 2^d - 1 (m >= 1)
-    # with the finished prefix at i - 2^d.
+    # with the finished prefix at i - 2^d (empty levels are skipped).
     for d in reversed(range(L)):
-        lv = [(i, i - (1 << d)) for i in range(3 * (1 << d) - 1, n, 2 << d)]
-        if lv:
-            out.append(lv)
-    return out
+        h = 1 << d
+        yield slice(3 * h - 1, n, 2 * h), slice(2 * h - 1, n - h, 2 * h)
 
 
-def _odd_even_pairs(n: int, inner: Callable[[int], list[list[tuple[int, int]]]]) -> list[list[tuple[int, int]]]:
+def _odd(ix):
+    """Position index p -> 2p + 1."""
+    if isinstance(ix, slice):
+        return slice(2 * ix.start + 1, 2 * ix.stop + 1, 2 * ix.step)
+    return 2 * ix + 1
+
+
+def _odd_even_pairs(n: int, inner: Callable[[int], Iterable[_PosLevel]]) -> Iterator[_PosLevel]:
     """One pairing level, ``inner`` on the odd positions, one fix-up level."""
     m = n // 2
-    out = [[(2 * t + 1, 2 * t) for t in range(m)]]
-    for lv in inner(m):
-        out.append([(2 * i + 1, 2 * j + 1) for i, j in lv])
-    out.append([(2 * t, 2 * t - 1) for t in range(1, (n + 1) // 2)])
-    return out
+    yield slice(1, 2 * m, 2), slice(0, 2 * m - 1, 2)
+    for i, j in inner(m):
+        yield _odd(i), _odd(j)
+    yield slice(2, n, 2), slice(1, n - 1, 2)
 
 
-def _blelloch(n: int) -> tuple[_Builder, list[int]]:
+def _serial(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Level t - 1 (t = 1..n-1) combines leaf t with the prefix [0..t-1]
+    (leaf 0 for t = 1, else node n + t - 2) into node n + t - 1 = [0..t].
+    Returns all rows, one per level, the prefix and the node ranges."""
+    rows = np.empty((n - 1, 2), dtype=_I64)
+    rows[:, 0] = _arange(1, n)
+    rows[:1, 1] = 0
+    rows[1:, 1] = _arange(n, 2 * n - 2)
+    prefix = np.concatenate([[0], _arange(n, 2 * n - 1)]).astype(_I64)
+    ranges = np.empty((2 * n - 1, 2), dtype=_I64)
+    ranges[:n, 0] = ranges[:n, 1] = _arange(n)
+    ranges[n:, 0] = 0
+    ranges[n:, 1] = _arange(1, n)
+    return rows, prefix, ranges
+
+
+def _blelloch(n: int) -> tuple[list[np.ndarray], np.ndarray]:
     """Blelloch's up-sweep/down-sweep scan without identity element.
 
     Conceptually the input is padded to N = 2^ceil(log2 n) with identity
@@ -276,110 +343,209 @@ def _blelloch(n: int) -> tuple[_Builder, list[int]]:
     the exclusive prefix E[p] = x_{p-1} o ... o x_0, i.e. the inclusive
     prefix P[p-1]; the inclusive scan is read off as P[i] = E[i+1] for
     i < n-1 and P[n-1] = up-sweep root (the total).  Nodes that only feed
-    pad positions are removed afterwards by dead-node elimination.
+    pad positions are removed afterwards by dead-node elimination
+    (:func:`_prune`).  Returns the levels before pruning and the prefix.
     """
     K = _ceil_log2(n)
     N = 1 << K
-    b = _Builder(n)
     ABSENT = -1  # an identity (pad) value: combining with it is a no-op
-    arr = list(range(n)) + [ABSENT] * (N - n)
+    arr = np.full(N, ABSENT, dtype=_I64)
+    arr[:n] = _arange(n)
+    levels: list[np.ndarray] = []
+    nxt = n
 
-    def comb(later: int, earlier: int, pending: list) -> int | None:
-        if later == ABSENT:
-            return earlier
-        if earlier == ABSENT:
-            return later
-        pending.append((later, earlier))
-        return None
+    def comb(later: np.ndarray, earlier: np.ndarray, dest: np.ndarray, out: np.ndarray) -> None:
+        # out[dest] := later o earlier, a pass-through if one operand is ABSENT.
+        nonlocal nxt
+        both = (later != ABSENT) & (earlier != ABSENT)
+        out[dest] = np.where(later == ABSENT, earlier, later)
+        k = int(both.sum())
+        if k:
+            levels.append(_rows(later[both], earlier[both]))
+            out[dest[both]] = _arange(nxt, nxt + k)
+            nxt += k
 
     # Up-sweep (reduce): arr[i] := arr[i] o arr[i - 2^d] for i = m 2^(d+1) - 1.
     for d in range(K):
-        pending, slots = [], []
-        for i in range((2 << d) - 1, N, 2 << d):
-            r = comb(arr[i], arr[i - (1 << d)], pending)
-            if r is None:
-                slots.append(i)
-            else:
-                arr[i] = r
-        for i, v in zip(slots, b.level(pending)):
-            arr[i] = v
-    root = arr[N - 1]
+        i = _arange((2 << d) - 1, N, 2 << d)
+        comb(arr[i], arr[i - (1 << d)], i, arr)
+    root = int(arr[N - 1])
     # Down-sweep: a block [s, s + 2^(d+1)) with incoming exclusive prefix E[s]
     # passes E[s] to its left half and combine(sum of left half, E[s]) to its
     # right half.  E[0] is the identity, so those combines are dropped.
-    E = {0: ABSENT}
+    E = np.full(N, ABSENT, dtype=_I64)
     for d in reversed(range(K)):
-        pending, slots = [], []
-        for s in range(0, N, 2 << d):
-            left_sum = arr[s + (1 << d) - 1]  # up-sweep value of [s, s + 2^d)
-            r = comb(left_sum, E[s], pending)
-            if r is None:
-                slots.append(s + (1 << d))
-            else:
-                E[s + (1 << d)] = r
-        for p, v in zip(slots, b.level(pending)):
-            E[p] = v
-    prefix = [E[i + 1] for i in range(n - 1)] + [root]
-    return b, prefix
+        s = _arange(0, N, 2 << d)
+        comb(arr[s + (1 << d) - 1], E[s], s + (1 << d), E)
+    prefix = np.concatenate([E[1:n], [root]]).astype(_I64)
+    return levels, prefix
 
 
-def _reduce(n: int) -> tuple[_Builder, list[int]]:
-    b = _Builder(n)
-    cur = list(range(n))
-    while len(cur) > 1:
-        new = b.level((cur[2 * t + 1], cur[2 * t]) for t in range(len(cur) // 2))
-        cur = new + ([cur[-1]] if len(cur) % 2 else [])
-    return b, cur
+def _reduce(n: int) -> tuple[list[np.ndarray], np.ndarray]:
+    cur = _arange(n)
+    levels: list[np.ndarray] = []
+    nxt = n
+    while cur.shape[0] > 1:
+        k = cur.shape[0] // 2
+        levels.append(_rows(cur[1 : 2 * k : 2], cur[0 : 2 * k : 2]))
+        cur = np.concatenate([_arange(nxt, nxt + k), cur[2 * k :]])
+        nxt += k
+    return levels, cur
 
 
-def _finalize(name: str, n: int, b: _Builder, prefix: list[int], final_only: bool) -> Schedule:
-    """Check prefixes, drop dead nodes and empty levels, renumber, freeze."""
-    want = [(0, n - 1)] if final_only else [(0, i) for i in range(n)]
-    if [(b.lo[v], b.hi[v]) for v in prefix] != want:
-        raise RuntimeError(f"internal error: {name} does not compute the prefixes for n={n}")
-    total = len(b.lo)
-    live = np.zeros(total, dtype=bool)
+def _prune(n: int, levels: list[np.ndarray], prefix: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Drop dead nodes and empty levels and renumber the survivors
+    (consecutively, keeping their order)."""
+    sizes = [lv.shape[0] for lv in levels]
+    offs = np.cumsum([n] + sizes)
+    live = np.zeros(int(offs[-1]), dtype=bool)
     live[prefix] = True
-    rows = [row for lv in b.levels for row in lv]
-    for v in range(total - 1, n - 1, -1):
-        if live[v]:
-            later, earlier = rows[v - n]
-            live[later] = live[earlier] = True
-    new_id = np.full(total, -1, dtype=np.int64)
-    new_id[:n] = np.arange(n)
-    nxt, old, levels = n, n, []
-    for lv in b.levels:
-        keep = []
-        for later, earlier in lv:
-            if live[old]:
-                keep.append((new_id[later], new_id[earlier]))
-                new_id[old] = nxt
-                nxt += 1
-            old += 1
-        if keep:
-            levels.append(_readonly(np.array(keep, dtype=np.int64).reshape(-1, 2)))
-    pre = _readonly(new_id[np.asarray(prefix, dtype=np.int64)].copy())
-    return Schedule(name=name, n=n, levels=tuple(levels), prefix=pre, final_only=final_only)
+    for L in range(len(levels) - 1, -1, -1):
+        sel = live[offs[L] : offs[L + 1]]
+        used = levels[L][sel]
+        live[used[:, 0]] = True
+        live[used[:, 1]] = True
+    new_id = np.empty(live.shape[0], dtype=_I64)
+    new_id[:n] = _arange(n)
+    new_id[n:] = n - 1 + np.cumsum(live[n:], dtype=_I64)  # valid for live nodes
+    out = []
+    for L, lv in enumerate(levels):
+        kept = lv[live[offs[L] : offs[L + 1]]]
+        if kept.shape[0]:
+            out.append(new_id[kept])
+    return out, new_id[prefix]
+
+
+def _level_ranges(n: int, levels: Sequence[np.ndarray], num_nodes: int) -> np.ndarray:
+    """Node ranges by propagating level by level (O(depth) numpy steps)."""
+    r = np.empty((num_nodes, 2), dtype=_I64)
+    r[:n, 0] = r[:n, 1] = _arange(n)
+    off = n
+    for lv in levels:
+        k = lv.shape[0]
+        r[off : off + k, 0] = r[lv[:, 1], 0]
+        r[off : off + k, 1] = r[lv[:, 0], 1]
+        off += k
+    return r
+
+
+def _jump_ranges(n: int, rows: np.ndarray) -> np.ndarray:
+    """Node ranges by pointer jumping over all rows at once (O(log depth)
+    numpy steps; for deep schedules).  The start of a node's range is the
+    leaf reached by following ``earlier`` operands, its end the leaf reached
+    by following ``later`` operands; operands always have smaller ids."""
+    r = np.empty((n + rows.shape[0], 2), dtype=_I64)
+    for col, follow in ((0, 1), (1, 0)):
+        ptr = np.concatenate([_arange(n), rows[:, follow]])
+        while True:
+            nxt = ptr[ptr]
+            if np.array_equal(nxt, ptr):
+                break
+            ptr = nxt
+        r[:, col] = ptr
+    return r
+
+
+def _verify(name: str, n: int, rows: np.ndarray, sizes: Sequence[int], prefix: np.ndarray,
+            final_only: bool, ranges: np.ndarray, claimed: bool) -> None:
+    """Check the node model on all rows at once: every combine reads only
+    earlier levels and is contiguous, and the prefixes are right.  If the
+    ``ranges`` are ``claimed`` (not derived from the rows), also check they
+    satisfy the definitions (leaves, start from earlier, end from later)."""
+    sizes = np.asarray(sizes, dtype=_I64)
+    offs = n + np.concatenate([[0], np.cumsum(sizes)])
+    if rows.shape != (int(offs[-1]) - n, 2) or ranges.shape != (int(offs[-1]), 2) or (sizes <= 0).any():
+        raise RuntimeError(f"internal error: {name} has inconsistent level data for n={n}")
+    if rows.shape[0]:
+        first = np.repeat(offs[:-1], sizes)
+        if rows.min() < 0 or (np.maximum(rows[:, 0], rows[:, 1]) >= first).any():
+            raise RuntimeError("combine reads a node of its own or a later level")
+    lo, hi = ranges[:, 0], ranges[:, 1]
+    if claimed and not (
+        np.array_equal(lo[:n], _arange(n)) and np.array_equal(hi[:n], _arange(n))
+        and np.array_equal(lo[n:], lo[rows[:, 1]]) and np.array_equal(hi[n:], hi[rows[:, 0]])
+    ):
+        raise RuntimeError(f"internal error: {name} node ranges are inconsistent for n={n}")
+    bad = np.flatnonzero(lo[rows[:, 0]] != hi[rows[:, 1]] + 1)
+    if bad.size:
+        a, b = rows[bad[0]]
+        raise RuntimeError(
+            f"non-contiguous combine: later covers [{lo[a]}..{hi[a]}], earlier covers [{lo[b]}..{hi[b]}]"
+        )
+    want_hi = _arange(n - 1, n) if final_only else _arange(n)
+    if not (prefix.shape == want_hi.shape and (lo[prefix] == 0).all() and np.array_equal(hi[prefix], want_hi)):
+        raise RuntimeError(f"internal error: {name} does not compute the prefixes for n={n}")
+
+
+def _freeze(name: str, n: int, levels: Sequence[np.ndarray], prefix: np.ndarray, final_only: bool) -> Schedule:
+    levels = tuple(_readonly(np.ascontiguousarray(lv, dtype=_I64)) for lv in levels)
+    return Schedule(name=name, n=n, levels=levels, prefix=_readonly(np.asarray(prefix, dtype=_I64)),
+                    final_only=final_only)
+
+
+def asap(n: int, levels: Sequence[np.ndarray], prefix: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Re-level a schedule so that every combine sits at its longest-path depth (as soon as possible).
+
+    The textbook drawings of some networks place a combine at a later level than its operands need (Brent–Kung's
+    first down-sweep level after the up-sweep root, though it does not read the root). In a circuit a node's
+    depth is its longest path, so the schedule's levels are made to say the same: ``depth`` is then the
+    circuit depth in combines and each level is a set of combines that can all run once the previous levels
+    are done. Node ids are renumbered level by level, keeping the old order within a level."""
+    if not levels:
+        return list(levels), np.asarray(prefix)
+    sizes = [lv.shape[0] for lv in levels]
+    rows = np.concatenate(levels)
+    S = rows.shape[0]
+    depth = np.zeros(n + S, dtype=_I64)
+    off = n
+    for lv in levels:
+        k = lv.shape[0]
+        depth[off : off + k] = 1 + np.maximum(depth[lv[:, 0]], depth[lv[:, 1]])
+        off += k
+    d = depth[n:]
+    if np.array_equal(d, np.repeat(np.arange(1, len(levels) + 1, dtype=_I64), sizes)):
+        return list(levels), np.asarray(prefix)
+    order = np.argsort(d, kind="stable")
+    newid = np.arange(n + S, dtype=_I64)
+    newid[n + order] = n + np.arange(S, dtype=_I64)
+    new_rows = newid[rows[order]]
+    counts = np.bincount(d, minlength=int(d.max()) + 1)[1:]
+    bounds = np.cumsum(counts)[:-1]
+    return [np.ascontiguousarray(x) for x in np.split(new_rows, bounds)], newid[np.asarray(prefix)]
+
+
+_POSITION_NETWORKS: dict[str, Callable[[int], Iterable[_PosLevel]]] = {
+    "sklansky": _sklansky_pairs,
+    "kogge-stone": _kogge_stone_pairs,
+    "brent-kung": _brent_kung_pairs,
+    "ladner-fischer": lambda m: _odd_even_pairs(m, _sklansky_pairs),
+    "han-carlson": lambda m: _odd_even_pairs(m, _kogge_stone_pairs),
+}
 
 
 @functools.lru_cache(maxsize=4096)
 def _build(name: str, n: int) -> Schedule:
-    if name == "reduce":
-        b, pre = _reduce(n)
-        return _finalize(name, n, b, pre, final_only=True)
-    if name == "blelloch":
-        b, pre = _blelloch(n)
-    else:
-        pairs = {
-            "serial": _serial_pairs,
-            "sklansky": _sklansky_pairs,
-            "kogge-stone": _kogge_stone_pairs,
-            "brent-kung": _brent_kung_pairs,
-            "ladner-fischer": lambda m: _odd_even_pairs(m, _sklansky_pairs),
-            "han-carlson": lambda m: _odd_even_pairs(m, _kogge_stone_pairs),
-        }[name](n)
-        b, pre = _position_network(n, pairs)
-    return _finalize(name, n, b, pre, final_only=False)
+    if name == "serial":
+        rows, prefix, ranges = _serial(n)
+        _verify(name, n, rows, np.ones(n - 1, dtype=_I64), prefix, False, ranges, claimed=True)
+        _readonly(rows)
+        # one (1, 2) read-only view per level (iterating a 3-d array is fast)
+        s = Schedule(name=name, n=n, levels=tuple(rows.reshape(-1, 1, 2)),
+                     prefix=_readonly(prefix), final_only=False)
+        s.__dict__["ranges"] = _readonly(ranges)  # cached_property slot, already computed
+        return s
+    if name in ("blelloch", "reduce"):
+        final_only = name == "reduce"
+        levels, prefix = _blelloch(n) if name == "blelloch" else _reduce(n)
+        levels, prefix = asap(n, *_prune(n, levels, prefix))
+        rows = np.concatenate(levels) if levels else np.empty((0, 2), dtype=_I64)
+        ranges = _level_ranges(n, levels, n + rows.shape[0])
+        _verify(name, n, rows, [lv.shape[0] for lv in levels], prefix, final_only, ranges, claimed=False)
+        s = _freeze(name, n, levels, prefix, final_only)
+        s.__dict__["ranges"] = _readonly(ranges)
+        return s
+    levels, prefix = asap(n, *_position_network(n, _POSITION_NETWORKS[name](n)))
+    return _freeze(name, n, levels, prefix, final_only=False)
 
 
 def schedule(name: str, n: int) -> Schedule:
@@ -452,15 +618,16 @@ def closed_form(name: str) -> tuple[sympy.Expr, sympy.Expr]:
     _check_name(name)
     n = n_sym
     lg = sympy.log(n, 2)
-    lf_hc_depth = sympy.Piecewise((1, sympy.Eq(n, 2)), (lg + 1, True))
+    lf_hc_depth = sympy.Piecewise((1, sympy.Eq(n, 2)), (2, sympy.Eq(n, 4)), (lg + 1, True))
+    bk_depth = sympy.Piecewise((1, sympy.Eq(n, 2)), (2 * lg - 2, True))
     forms = {
         "serial": (n - 1, n - 1),
         "sklansky": (n / 2 * lg, lg),
         "kogge-stone": (n * lg - n + 1, lg),
-        "brent-kung": (2 * n - 2 - lg, 2 * lg - 1),
+        "brent-kung": (2 * n - 2 - lg, bk_depth),
         "ladner-fischer": (n / 4 * lg + 3 * n / 4 - 1, lf_hc_depth),
         "han-carlson": (n / 2 * lg, lf_hc_depth),
-        "blelloch": (2 * n - 2 - lg, 2 * lg - 1),
+        "blelloch": (2 * n - 2 - lg, bk_depth),
         "reduce": (n - 1, lg),
     }
     return forms[name]
@@ -512,8 +679,8 @@ def exact_size(name: str, n: int) -> int:
 
 
 def exact_depth(name: str, n: int) -> int:
-    """Number of levels of ``schedule(name, n)`` from a formula, for every
-    ``n >= 1``.  Raises ``NotImplementedError`` where none is provided."""
+    """Longest path, in combines, of ``schedule(name, n)`` from a formula (derivations in ``docs/scans.md``).
+    Raises ``NotImplementedError`` where none is provided (Blelloch for n not a power of two)."""
     _check_name(name)
     n = _check_n(n)
     if name == "serial":
@@ -521,14 +688,21 @@ def exact_depth(name: str, n: int) -> int:
     if name in ("sklansky", "kogge-stone", "reduce"):
         return _ceil_log2(n)
     if name == "brent-kung":
-        # floor(log2 n) up-sweep levels; down-sweep level d exists iff 3 * 2^d <= n.
-        return _floor_log2(n) + (_floor_log2(n // 3) + 1 if n >= 3 else 0)
-    if name in ("ladner-fischer", "han-carlson"):
+        # depth D is first reached at n = 2^(j+1) − 1 (D = 2j) and n = 3·2^j − 1 (D = 2j + 1)
         if n == 1:
             return 0
-        # pairing level + inner network on n // 2 + fix-up level (empty iff n == 2)
-        return 1 + _ceil_log2(n // 2) + (1 if n >= 3 else 0)
+        return max(2 * (_floor_log2(n + 1) - 1), 2 * _floor_log2((n + 1) // 3) + 1)
+    if name in ("ladner-fischer", "han-carlson"):
+        if n <= 2:
+            return n - 1
+        # pair level, inner network on m = n // 2 (its prefix i at depth ⌈log2(i+1)⌉), fix-up level. For even n
+        # the last prefix comes from the inner network and needs no fix-up.
+        m = n // 2
+        if n % 2:
+            return _ceil_log2(m) + 2
+        return 1 + max(_ceil_log2(m), 1 + _ceil_log2(m - 1))
     if name == "blelloch":
-        # ceil(log2 n) up-sweep levels; down-sweep level d is non-empty iff 3 * 2^d <= n - 1.
-        return _ceil_log2(n) + (_floor_log2((n - 1) // 3) + 1 if n >= 4 else 0)
+        if n & (n - 1) == 0:
+            return 0 if n == 1 else 1 if n == 2 else 2 * _floor_log2(n) - 2
+        raise NotImplementedError("Blelloch depth has a formula for n = 2^k only (the padding makes it irregular)")
     raise NotImplementedError(f"no all-n depth formula for {name!r} (closed_form covers n = 2^k)")

@@ -37,7 +37,7 @@ from .linalg import matmul, tree_sum
 from .scans import SCHEDULES, schedule
 
 __all__ = ["FAMILIES", "Transitions", "free_transitions", "token_transitions", "scan_states", "iterated_product",
-           "build_lrnn", "lowrank_ok", "recurrence"]
+           "build_lrnn", "lowrank_ok", "recurrence", "output_states", "collect_states"]
 
 FAMILIES = ("diagonal", "pd", "dplr", "dense")
 
@@ -375,7 +375,7 @@ def build_lrnn(family: str, n: int, d: int, scan: str = "brent-kung", rank: int 
     """Build the LRNN circuit.
 
     * ``mode="free"``: parameters are inputs (see ``free_transitions``), plus ``h0[i]``; outputs ``h[t][i]``
-      (or ``h[i]`` = the last state with ``final_only``, built with the ``reduce`` schedule).
+      (or only ``h[n-1][i]`` with ``final_only`` or ``scan="reduce"``, built with the ``reduce`` schedule).
     * ``mode="token"``: ``tokens`` gives per-token constants (see ``token_transitions``); inputs are one-hot
       ``x[t][σ]``; ``h0`` is a constant vector (default zeros); ``readout`` a constant vector c adds outputs
       ``y[t] = cᵀ h_t``.
@@ -396,14 +396,34 @@ def build_lrnn(family: str, n: int, d: int, scan: str = "brent-kung", rank: int 
     else:
         raise CircuitError(f"unknown mode {mode!r}; choose free or token")
     states = scan_states(c, tr, h0w, scan=scan, final_only=final_only)
-    c.output("h", states)
+    output_states(c, states, tr.n, final_only)
     if readout is not None:
         cw = c.const(np.asarray(readout, dtype=object))
         if cw.shape != (d,):
             raise CircuitError(f"readout must have d = {d} entries")
         y = tree_sum(c, c.mul(np.asarray(states), cw), axis=-1)
-        c.output("y", y)
+        if final_only:
+            c.output(f"y[{tr.n - 1}]", y)
+        else:
+            c.output("y", y)
     return c
+
+
+def output_states(c: Circuit, states, n: int, final_only: bool, name: str = "h") -> None:
+    """Declare the state outputs: ``h[t][i]`` for all t, or, for the final-state circuit, ``h[n-1][i]`` — the
+    same element names as in the full circuit, so the two can be compared output by output."""
+    if final_only:
+        for i, w in enumerate(np.asarray(states).ravel().tolist()):
+            c.output(f"{name}[{n - 1}][{i}]", w)
+    else:
+        c.output(name, states)
+
+
+def collect_states(result: dict, n: int, d: int, final_only: bool, name: str = "h") -> np.ndarray:
+    """The states from an ``evaluate`` result: (…, n, d), or (…, d) for a final-state circuit."""
+    if not final_only:
+        return result[name]
+    return np.stack([np.asarray(result[f"{name}[{n - 1}][{i}]"], dtype=object) for i in range(d)], axis=-1)
 
 
 def recurrence(family: str, params: dict, h0, n: int | None = None):

@@ -12,7 +12,7 @@ inputs. See ``docs/presets.md`` for the table, the inputs and the simplification
 Conventions shared by every preset:
 
 * inputs are named as listed per preset, plus ``h0[i]`` (the initial state); outputs ``h[t][i]`` (all states) or
-  ``h[i]`` (the last state, with ``final_only``; LRNN presets then use the balanced ``reduce`` schedule);
+  ``h[n-1][i]`` (the last state, with ``final_only``; LRNN presets then use the balanced ``reduce`` schedule);
 * ``preset.build(n, d, rank=1, scan="brent-kung", final_only=False, **options) -> Circuit``;
 * ``preset.reference(values, n, **options)`` is the sequential recurrence on the same input values, written
   directly from the architecture's formula (not from the circuit code): exact over ``Fraction`` for the LRNN
@@ -31,7 +31,7 @@ import numpy as np
 from circuits import Circuit, CircuitError
 
 from .linalg import tree_sum
-from .lrnn import Transitions, scan_states
+from .lrnn import Transitions, output_states, scan_states
 from .scans import SCHEDULES
 
 __all__ = ["Preset", "PRESETS", "preset_names"]
@@ -102,7 +102,7 @@ class Preset:
 
     def build(self, n: int, d: int, rank: int = 1, scan: str = "brent-kung", final_only: bool = False,
               **extra) -> Circuit:
-        """The preset's circuit: outputs ``h[t][i]``, or ``h[i]`` (the last state) with ``final_only`` or
+        """The preset's circuit: outputs ``h[t][i]``, or ``h[n-1][i]`` (the last state) with ``final_only`` or
         ``scan="reduce"`` (which computes the last state only). Nonlinear presets are chains and ignore ``scan``
         except for that."""
         for nm, v in (("n", n), ("d", d)):
@@ -123,7 +123,7 @@ class Preset:
         else:
             states = self._make(c, w, n, d, opts)
             states = states[-1] if final_only else states
-        c.output("h", states)
+        output_states(c, states, n, final_only)
         return c
 
     def transitions(self, c: Circuit, n: int, d: int, rank: int = 1, **extra) -> Transitions:

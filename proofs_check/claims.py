@@ -219,9 +219,11 @@ def _lrnn_check(quick: bool, break_compose: bool = False) -> Verdict:
                         final = scan == "reduce"
                         c = build_lrnn(family, n, d, scan=scan, rank=r, final_only=final)
 
-                        def ref(v, family=family, final=final):
+                        def ref(v, family=family, final=final, n=n):
                             h = recurrence(family, v, v["h0"])
-                            return {"h": h[-1] if final else h}
+                            if final:  # the final-state circuit's outputs are h[n-1][i]
+                                return {f"h[{n - 1}][{i}]": x for i, x in enumerate(h[-1])}
+                            return {"h": h}
 
                         v = matches(c, ref, trials=2, seed=runs, domain="fraction",
                                     input_sampler=_lrnn_sampler(family))

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from circuits import Circuit, CircuitError
-from constructions.lrnn import (FAMILIES, build_lrnn, free_transitions, iterated_product, need_a, recurrence,
-                                scan_states)
+from constructions.lrnn import (FAMILIES, build_lrnn, collect_states, free_transitions, iterated_product, need_a,
+                                recurrence, scan_states)
 from constructions.lrnn_bounds import (LOG_FAMILIES, closed_form, covering0, d_sym, dplr_cost, exact_depth,
                                        exact_size, leaf0_depth, product_closed_form)
 from constructions.rnn import build_rnn, rnn_depth, rnn_reference, rnn_size
@@ -53,7 +53,7 @@ def _check(c, family, n, d, r, rng, final_only, batch=2):
     h0s = [rng.integers(-5, 6, d) for _ in range(batch)]
     values = {k: np.stack([p[k] for p in ps]) for k in ps[0]}
     values["h0"] = np.stack(h0s)
-    got = c.evaluate(values, domain=("gf", P))["h"]
+    got = collect_states(c.evaluate(values, domain=("gf", P)), n, d, final_only)
     for i in range(batch):
         want = recurrence(family, ps[i], h0s[i])
         want = want[-1] if final_only else want
@@ -102,7 +102,7 @@ def test_property_circuit_equals_recurrence_over_rationals(family, scan, n, d, s
     c = build_lrnn(family, n, d, scan=scan, rank=r, final_only=final_only)
     p = random_params(rng, family, n, d, r, lo=-3, hi=4, fractions=True)
     h0 = np.array([Fraction(int(x), 2) for x in rng.integers(-3, 4, d)], dtype=object)
-    got = c.evaluate({**p, "h0": h0}, domain="fraction")["h"]
+    got = collect_states(c.evaluate({**p, "h0": h0}, domain="fraction"), n, d, final_only)
     want = recurrence(family, p, h0)
     assert np.array_equal(got, want[-1] if final_only else want)
 
@@ -285,6 +285,18 @@ def test_bad_parameters(bad):
     family = kw.pop("family", "dense")
     with pytest.raises(CircuitError):
         build_lrnn(family, **kw)
+
+
+def test_final_state_outputs_named_like_the_full_circuit():
+    """The final-state circuit's outputs are h[n-1][i], so it can be checked against the full circuit."""
+    from proofs_check.equivalence import check_equivalent
+    full = build_lrnn("dense", 6, 2, scan="sklansky")
+    last = build_lrnn("dense", 6, 2, final_only=True)
+    assert list(last.outputs) == ["h[5][0]", "h[5][1]"]
+    trimmed = Circuit.from_json({**full.to_json(), "outputs": [o for o in full.to_json()["outputs"]
+                                                               if o[0].startswith("h[5]")]})
+    assert check_equivalent(trimmed, last).status == "equal"
+    assert check_equivalent(full, last).status == "not_equal"  # different output sets
 
 
 def test_scan_states_final_only_shape():

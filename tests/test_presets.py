@@ -30,8 +30,16 @@ SCANS = [("serial", False), ("sklansky", False), ("brent-kung", False), ("kogge-
          ("brent-kung", True)]  # final_only = the balanced reduce schedule
 
 
+def _h(res):
+    """The states of an evaluate() result: the array ``h``, or a final-state circuit's ``h[n-1][i]``."""
+    if "h" in res:
+        return res["h"]
+    keys = sorted((k for k in res if k.startswith("h[")), key=lambda k: int(k.rsplit("[", 1)[1][:-1]))
+    return np.stack([np.asarray(res[k], dtype=object) for k in keys], axis=-1)
+
+
 def _eval_exact(c, values):
-    return np.asarray(c.evaluate(values, domain="fraction")["h"], dtype=object)
+    return np.asarray(_h(c.evaluate(values, domain="fraction")), dtype=object)
 
 
 def _states(preset, n, d, scan="brent-kung", final_only=False, seed=0, **extra):
@@ -118,7 +126,7 @@ def test_nonlinear_presets_float(name, n, d, m):
     ref = p.reference(values, n, m=m)
     assert got.shape == ref.shape == (n, d)
     assert np.allclose(got, ref, rtol=1e-12, atol=1e-12)
-    last = p.build(n, d, m=m, final_only=True).evaluate(values, domain="float")["h"]
+    last = _h(p.build(n, d, m=m, final_only=True).evaluate(values, domain="float"))
     assert np.allclose(np.asarray(last, dtype=float), ref[-1])
     # a chain: depth grows linearly in n
     assert p.build(2 * n, d, m=m).depth() == 2 * c.depth()
@@ -220,7 +228,8 @@ def test_options_and_errors():
         PRESETS["gla"].build(4, 3, scan="nope")
     with pytest.raises(CircuitError):
         PRESETS["gla"].build(0, 3)
-    assert PRESETS["gla"].build(4, 3, scan="reduce").outputs["h"].shape == (3,)  # reduce = last state only
+    # reduce = last state only, named like the full circuit's last row
+    assert list(PRESETS["gla"].build(4, 3, scan="reduce").outputs) == ["h[3][0]", "h[3][1]", "h[3][2]"]
     c = PRESETS["mamba"].build(4, 3)
     assert set(c.inputs) == {"abar", "delta", "Bx", "h0"}
     assert set(c.inputs) == set(PRESETS["mamba"].input_shapes(4, 3))
@@ -238,7 +247,7 @@ def test_build_model_and_names():
         c = build_model(name, n=5, d=3)
         assert c.size() > 0 and c.outputs["h"].shape == (5, 3)
         c = build_model(name, n=5, d=3, final_only=True, scan="reduce")
-        assert c.outputs["h"].shape == (3,)
+        assert list(c.outputs) == ["h[4][0]", "h[4][1]", "h[4][2]"]
     # build_model goes through the same builder
     c1 = build_model("gated-deltanet", n=7, d=4, scan="sklansky")
     c2 = PRESETS["gated-deltanet"].build(7, 4, scan="sklansky")

@@ -555,18 +555,23 @@ def _boolean_check(c1, c2, method, cones):
     return None
 
 
+def _boolean_setup(c1, c2, method):
+    """Shared start of the boolean engines: (early verdict or None, output pairs, variables, output cones)."""
+    pairs, V = _setup(c1, c2, method)
+    if V is None:
+        return pairs, None, None, None
+    cones = [c1.cone(), c2.cone()]
+    return _boolean_check(c1, c2, method, cones), pairs, V, cones
+
+
 def check_exhaustive(c1, c2, max_inputs: int = 20, chunk: int = 1 << 16) -> Verdict:
     """Compare two boolean/threshold circuits on all 2^k assignments of the k inputs their outputs read
     (inputs outside both output cones are fixed to 0: they cannot matter). Batched ``bool`` evaluation in
     chunks of at most ``chunk`` assignments (fewer for wide circuits, so memory stays bounded)."""
     method = "exhaustive"
-    pairs, V = _setup(c1, c2, method)
-    if V is None:
-        return pairs
-    cones = [c1.cone(), c2.cone()]
-    bad = _boolean_check(c1, c2, method, cones)
-    if bad is not None:
-        return bad
+    early, pairs, V, cones = _boolean_setup(c1, c2, method)
+    if early is not None:
+        return early
     rel = V.relevant(cones)
     k = int(rel.size)
     ev = _base_evidence(V, pairs)
@@ -862,13 +867,9 @@ def check_sat(c1, c2, timeout: float | None = None, solver: str | None = None,
     from pysat.solvers import Solver
 
     method = "sat"
-    pairs, V = _setup(c1, c2, method)
-    if V is None:
-        return pairs
-    cones = [c1.cone(), c2.cone()]
-    bad = _boolean_check(c1, c2, method, cones)
-    if bad is not None:
-        return bad
+    early, pairs, V, cones = _boolean_setup(c1, c2, method)
+    if early is not None:
+        return early
     ev = _base_evidence(V, pairs)
     enc = _Tseitin(V.n, max_bdd_nodes)
     try:

@@ -57,6 +57,22 @@ def _depth_table() -> str:
     return f"<table><tr><th>n</th>{head}</tr>{''.join(rows)}</table>"
 
 
+def _presets_table(n: int = 256, d: int = 8) -> str:
+    """Every named architecture at one size: all states and last state only (Brent–Kung scan)."""
+    from constructions.presets import PRESETS
+
+    rows = []
+    for name, p in PRESETS.items():
+        full = p.build(n, d)
+        last = p.build(n, d, final_only=True)
+        rows.append(f"<tr><td style='text-align:left'>{html.escape(name)}</td><td>{html.escape(p.family)}</td>"
+                    f"<td>{full.size():,}</td><td>{full.depth():,}</td><td>{last.size():,}</td>"
+                    f"<td>{last.depth():,}</td></tr>")
+    return (f"<p>n = {n}, d = {d}, Brent–Kung scan for the linear ones; the nonlinear chains ignore the scan."
+            "</p><table><tr><th>preset</th><th>family</th><th>size</th><th>depth</th><th>size, last state</th>"
+            "<th>depth, last state</th></tr>" + "".join(rows) + "</table>")
+
+
 def _claims_table() -> str:
     from proofs_check.claims import run_claims
 
@@ -104,6 +120,8 @@ prefix scan into a bounded fan-in arithmetic circuit whose depth grows with log 
 serial scan and the nonlinear RNN <i>h<sub>t</sub> = relu(W h<sub>t−1</sub> + U x<sub>t</sub> + c)</i> grow
 linearly. State dimension 4.</p>
 {_depth_table()}
+<h2>Named architectures</h2>
+{_presets_table()}
 <h2>Claims</h2>
 <p>The checks behind each claim (quick grids; <code>lrnn-circuits verify</code> runs the full ones).</p>
 {_claims_table()}

@@ -35,6 +35,7 @@ __all__ = [
     "ALL_LEMMAS", "NEGATIVE_CONTROLS",
     "affine_compose", "AFFINE_VARIANTS", "check_affine_composition", "affine_assoc", "affine_assoc_negative",
     "permutation_matrices", "check_pd_family", "pd_closure", "pd_closure_negative", "BAD_PD_MATRIX",
+    "pd_operator", "pd_operator_negative",
     "dplr_factor", "check_dplr_rank_claim", "dplr_rank", "dplr_rank_negative",
     "rational_sum", "printed_rational_sum", "smallest_rational_addition_counterexample",
     "rational_addition", "rational_addition_negative",
@@ -437,6 +438,57 @@ def pd_closure_negative() -> Verdict:
     v = check_pd_family(members, 2)
     v.evidence["family"] = "2x2 permutations + [[1, 1], [0, 1]] (two ones in column 1)"
     return v
+
+
+def _pd_operator_check(gather: bool, dims=(1, 2, 3)) -> Verdict:
+    """The composition used by ``constructions.lrnn`` for the PD family, for every column one-hot P (every map
+    f: [d] → [d], not only permutations): ``(P2 D2)(P1 D1) = (P2 P1) diag(g ⊙ D1)`` with
+    ``g = P1ᵀ D2`` (``gather=True``, the operator), or the naive ``g = D2`` (``gather=False``)."""
+    t0 = time.perf_counter()
+    pairs = 0
+    for d in dims:
+        x = sp.symbols(f"x0:{d}")
+        y = sp.symbols(f"y0:{d}")
+        D2, D1 = sp.diag(*x), sp.diag(*y)
+        maps = list(itertools.product(range(d), repeat=d))
+        mats = []
+        for f in maps:
+            P = sp.zeros(d, d)
+            for j, i in enumerate(f):
+                P[i, j] = 1
+            mats.append((f, P))
+        for f2, P2 in mats:
+            for f1, P1 in mats:
+                pairs += 1
+                g = (P1.T * sp.Matrix(x)) if gather else sp.Matrix(x)
+                lhs = P2 * D2 * P1 * D1
+                P3 = P2 * P1
+                rhs = P3 * sp.diag(*[g[j] * y[j] for j in range(d)])
+                one_hot = all(sum(P3[:, j]) == 1 for j in range(d)) and set(P3) <= {0, 1}
+                if (lhs - rhs).expand() != sp.zeros(d, d) or not one_hot:
+                    # a concrete instance: x_i = i + 2, y_j = 1
+                    sub = {**{xi: i + 2 for i, xi in enumerate(x)}, **{yj: 1 for yj in y}}
+                    L, R = lhs.subs(sub), rhs.subs(sub)
+                    assert L != R  # the instance shows the difference
+                    return Verdict("not_equal", "sympy", why=f"d = {d}: (P2 D2)(P1 D1) != (P2 P1) diag(g ⊙ D1)",
+                                   counterexample={"d": d, "f2": list(f2), "f1": list(f1),
+                                                   "D2_diag": [i + 2 for i in range(d)], "D1_diag": [1] * d,
+                                                   "product": [[int(v) for v in L.row(i)] for i in range(d)],
+                                                   "formula": [[int(v) for v in R.row(i)] for i in range(d)]},
+                                   evidence={"pairs_checked": pairs})
+    return Verdict("equal", "sympy", why="PD composition identity holds for all column one-hot pairs",
+                   evidence={"dims": list(dims), "pairs": pairs, "seconds": round(time.perf_counter() - t0, 3),
+                             "formula": "(P2 D2)(P1 D1) = (P2 P1) diag((P1ᵀ D2) ⊙ D1)"})
+
+
+def pd_operator() -> Verdict:
+    """Lemma ``pd-operator``: the PD family's composition formula, for all column one-hot P, d = 1..3."""
+    return _pd_operator_check(gather=True)
+
+
+def pd_operator_negative() -> Verdict:
+    """Negative control: the naive ``D' = D2 ⊙ D1`` (forgetting to route D2 through P1)."""
+    return _pd_operator_check(gather=False)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -843,6 +895,7 @@ def rational_order_negative(n: int = 8) -> Verdict:
 ALL_LEMMAS = {
     "affine-assoc": affine_assoc,
     "pd-closure": pd_closure,
+    "pd-operator": pd_operator,
     "dplr-rank": dplr_rank,
     "rational-addition": rational_addition,
     "rational-order": rational_order,
@@ -851,6 +904,7 @@ ALL_LEMMAS = {
 NEGATIVE_CONTROLS = {
     "affine-assoc": affine_assoc_negative,
     "pd-closure": pd_closure_negative,
+    "pd-operator": pd_operator_negative,
     "dplr-rank": dplr_rank_negative,
     "rational-addition": rational_addition_negative,
     "rational-order": rational_order_negative,

@@ -365,9 +365,13 @@ def _load_builtin() -> None:
          Check("negative control: wrong composition", _lemma("affine-assoc", True), "not_equal")]))
     register(Claim(
         "pd-closure", "Thm 7 (PD LRNNs in NC¹)",
-        "Products of permutation × diagonal matrices are permutation × diagonal.",
+        "Products of permutation × diagonal matrices are permutation × diagonal; column one-hot × diagonal "
+        "matrices (PD-SSM) compose as (P2 D2)(P1 D1) = (P2 P1) diag((P1ᵀ D2) ⊙ D1), the formula the circuits use.",
         [Check("sympy, all permutations d = 1..4", _lemma("pd-closure")),
-         Check("negative control: a non-permutation 0/1 factor", _lemma("pd-closure", True), "not_equal")]))
+         Check("the PD operator's formula, all column one-hot P, d = 1..3", _lemma("pd-operator")),
+         Check("negative control: a non-permutation 0/1 factor", _lemma("pd-closure", True), "not_equal"),
+         Check("negative control: D' = D2 ⊙ D1 without routing through P1", _lemma("pd-operator", True),
+               "not_equal")]))
     register(Claim(
         "dplr-rank", "Thms 5–6 (DPLR transitions)",
         "The product of two diagonal + rank-r maps is diagonal + rank ≤ 2r (exactly 2r on random instances).",

@@ -6,8 +6,13 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 from circuits import Circuit
+
+# no per-example deadline: timing belongs to benchmarks, and a busy CI machine must not make tests flaky
+settings.register_profile("lrnn", deadline=None, print_blob=True)
+settings.load_profile("lrnn")
 
 ARITH = ["add", "sub", "mul", "neg"]
 BOOL = ["and", "or", "xor", "not"]

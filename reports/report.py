@@ -17,6 +17,7 @@ import numpy as np
 
 from circuits import Circuit, CircuitError, __version__
 from circuits.draw import render_svg
+from circuits.io import current_umask
 from constructions.linalg import product_tree
 
 
@@ -145,6 +146,8 @@ def write_report(out_dir) -> Path:
     page = build_html()
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
     try:
+        mask = current_umask()
+        os.chmod(tmp, 0o777 & ~mask)  # mkdtemp makes 0700 directories
         (tmp / "index.html").write_text(page, encoding="utf-8")
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))

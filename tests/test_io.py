@@ -246,3 +246,14 @@ def test_draw_png_with_system_dot(tmp_path):
     out = tmp_path / "c.png"
     _small().draw(out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_written_files_get_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    from circuits.io import current_umask
+    c = _small()
+    c.save(tmp_path / "c.json")
+    mode = stat.S_IMODE(os.stat(tmp_path / "c.json").st_mode)
+    assert mode == 0o666 & ~current_umask()

@@ -422,6 +422,55 @@ class Circuit:
         self._outputs.append((name, ids.shape, ids))
         self._touch()
 
+    def embed(self, other: "Circuit", inputs: dict) -> dict:
+        """Copy ``other``'s gates into this circuit, feeding its inputs from wires of this one.
+
+        ``inputs`` maps each input array name of ``other`` to wire ids of the same shape here. Returns
+        ``other``'s outputs as a dict name → wire ids here. One batched call per (depth, op) group of
+        ``other``; the copied gates go through the normal builders, so this circuit's basis and fan-in limit
+        are enforced and constant identities fold."""
+        from .evaluate import plan
+
+        names = [nm for nm, _, _ in other._inputs]
+        missing = [nm for nm in names if nm not in inputs]
+        if missing:
+            raise CircuitError(f"embed: missing input {missing[0]!r}")
+        extra = [k for k in inputs if k not in names]
+        if extra:
+            raise CircuitError(f"embed: unknown input {extra[0]!r}")
+        m = np.full(len(other), -1, dtype=np.int64)
+        for nm, shape, ids in other._inputs:
+            w = self._ids(inputs[nm])
+            if w.shape != shape:
+                raise CircuitError(f"embed: input {nm!r} has shape {shape}, got wires of shape {w.shape}")
+            m[ids.ravel()] = w.ravel()
+        cg = np.flatnonzero(other._op.data == 1)
+        for g in cg.tolist():
+            m[g] = int(self.const(other._consts[int(other._a0.data[g])]))
+        a0, a1 = other._a0.data, other._a1.data
+        woff, wargs, wwts, wth = other._w_off.data, other._w_args.data, other._w_wts.data, other._w_theta.data
+        for code, g in plan(other):
+            name = OPS[code & ~WIDE].name
+            if code & WIDE:
+                rows = a0[g]
+                lens = woff[rows + 1] - woff[rows]
+                for k in np.unique(lens).tolist():  # one call per fan-in
+                    sel = g[lens == k]
+                    r = a0[sel]
+                    idx = woff[r][:, None] + np.arange(k)
+                    args = m[wargs[idx]]
+                    if name == "threshold":
+                        m[sel] = self.threshold(args, wwts[idx], wth[r])
+                    else:
+                        m[sel] = self._variadic(name, (args,))
+                continue
+            if OPS[code].arity == 1:
+                m[g] = self._unary(name, m[a0[g]])
+            else:
+                m[g] = self._binary(name, m[a0[g]], m[a1[g]])
+        return {nm: m[ids].astype(WIRE)[()] if shape == () else m[ids].astype(WIRE)
+                for nm, shape, ids in other._outputs}
+
     # ------------------------------------------------------------------------------------------------------
     # names
     @property

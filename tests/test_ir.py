@@ -360,3 +360,35 @@ def test_constant_identities_fold():
     raw = Circuit(fold=False)
     y = raw.input("y")
     assert raw.op_of(raw.mul(y, raw.const(1))) == "mul" and raw.size() == 1
+
+
+@pytest.mark.parametrize("basis", ["arithmetic", "boolean", "threshold", "mixed"])
+def test_embed_equals_composition(basis):
+    """Embedding a circuit feeds its inputs from this circuit's wires: the result evaluates like composing the
+    two evaluations."""
+    rng = np.random.default_rng(21)
+    inner = random_circuit(rng, basis, n_inputs=3, n_gates=40)
+    outer = Circuit(basis)
+    z = outer.input("z", (3,))
+    pre = outer.not_(z) if basis in ("boolean", "threshold") else outer.add(z, outer.const(2))
+    got = outer.embed(inner, {"x": pre})
+    outer.output("y", got["y"])
+    dom = "bool" if basis in ("boolean", "threshold") else "fraction"
+    for _ in range(8):
+        zv = rng.integers(0, 2, 3) if dom == "bool" else rng.integers(-4, 5, 3)
+        xv = (1 - zv) if dom == "bool" else zv + 2
+        a = outer.evaluate({"z": zv}, domain=dom)["y"]
+        b = inner.evaluate({"x": xv}, domain=dom)["y"]
+        assert np.array_equal(np.asarray(a, dtype=object), np.asarray(b, dtype=object))
+    assert outer.depth() <= inner.depth() + 1
+
+
+def test_embed_errors_and_basis():
+    inner = Circuit()
+    inner.output("p", inner.mul(inner.input("u"), inner.input("v")))
+    outer = Circuit("boolean")
+    a = outer.input("a")
+    with pytest.raises(CircuitError, match="missing input 'v'"):
+        outer.embed(inner, {"u": a})
+    with pytest.raises(CircuitError, match="not in the boolean basis"):
+        outer.embed(inner, {"u": a, "v": a})

@@ -109,6 +109,17 @@ class Column:
     def __len__(self) -> int:
         return self.n
 
+    # pickling (an mmap cannot be pickled): the written data only
+    def __getstate__(self):
+        return {"dtype": self.dtype.str, "data": np.array(self.data)}
+
+    def __setstate__(self, state):
+        self.dtype = np.dtype(state["dtype"])
+        self.n = 0
+        self._buf = None
+        self._arr = self._alloc(max(int(state["data"].size), 16))
+        self.extend(state["data"])
+
     @property
     def nbytes(self) -> int:
         return self.n * self.dtype.itemsize

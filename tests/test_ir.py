@@ -392,3 +392,15 @@ def test_embed_errors_and_basis():
         outer.embed(inner, {"u": a})
     with pytest.raises(CircuitError, match="not in the boolean basis"):
         outer.embed(inner, {"u": a, "v": a})
+
+
+def test_pickle_round_trip():
+    import pickle
+
+    c = Circuit()
+    c.output("P", product_tree(c, c.input("M", (5, 2, 2))))
+    d = pickle.loads(pickle.dumps(c))
+    M = np.arange(20).reshape(5, 2, 2)
+    assert np.array_equal(c.evaluate({"M": M}, "int")["P"], d.evaluate({"M": M}, "int")["P"])
+    d.output("extra", d.add(d.inputs["M"][0, 0, 0], d.inputs["M"][1, 1, 1]))  # still appendable
+    assert d.size() == c.size() + 1 and d.depth() == c.depth()

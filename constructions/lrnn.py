@@ -269,7 +269,9 @@ def _run_scan(c: Circuit, tr: Transitions, sched, with_b: bool, want_a: bool):
 
 
 def scan_states(c: Circuit, tr: Transitions, h0, scan: str = "brent-kung", final_only: bool = False) -> np.ndarray:
-    """Wires of the states: (n, d) for all t, or (d,) for the last one with ``final_only``."""
+    """Wires of the states: (n, d) for all t, or (d,) for the last one with ``final_only`` (or ``scan="reduce"``,
+    which computes the last state only)."""
+    final_only = bool(final_only) or scan == "reduce"
     sched = schedule("reduce" if final_only else scan, tr.n)
     h0 = np.asarray(h0)
     first = {k: np.asarray(v)[:1] for k, v in tr.parts.items()}

@@ -304,3 +304,9 @@ def test_scan_states_final_only_shape():
     tr = free_transitions(c, "diagonal", 5, 3)
     h = scan_states(c, tr, c.input("h0", (3,)), final_only=True)
     assert np.asarray(h).shape == (3,)
+
+
+def test_scan_states_reduce_means_last_state():
+    c = Circuit()
+    tr = free_transitions(c, "dense", 6, 2)
+    assert np.asarray(scan_states(c, tr, c.input("h0", (2,)), scan="reduce")).shape == (2,)

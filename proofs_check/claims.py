@@ -4,15 +4,30 @@ that support it.
 A claim has an id, the paper reference (numbering of Merrill et al. 2026, v3), a one-sentence statement, and
 a list of checks. Every check is a callable ``(quick: bool) -> Verdict`` with the status it must return:
 ``"equal"`` for a supporting check, ``"not_equal"`` for a negative control (a deliberately broken construction
-or a wrong formula that the same checker must reject). The claim's status is
+or a wrong formula that the same checker must reject).
 
-* ``verified`` — every check returned what it must;
-* ``verified-with-erratum`` — the same, for a claim whose printed form is wrong: ``erratum`` says what is
-  wrong, the counterexample (from the negative control) and the fix;
-* ``open`` — a check could not decide (``undecided``), or the claim has no checks yet (``why`` says why);
-* ``failed`` — a check returned the wrong status. ``lrnn-circuits verify`` exits non-zero on any failed claim.
+Each supporting check also says what kind of evidence it gives (``Check.kind``):
 
-Later constructions add claims with ``register``.
+* ``"proof"`` — a symbolic argument that covers every parameter value the statement names (sympy identities
+  with symbolic dimensions, ``rsolve`` solutions for all n, …);
+* ``"finite"`` — finitely many cases. Its verdict must carry ``evidence["scope"]``: the range it ran, as data
+  (e.g. ``{"n": [1, 300], "d": [1, 4]}``; a list of two numbers is an inclusive range, any other list the values
+  themselves). A finite check without a scope is a failure of the check, not a pass.
+
+The claim's status (the vocabulary of ``docs/verification.md``):
+
+* ``proved`` — every check returned what it must and every supporting check is a proof;
+* ``checked`` — every check returned what it must, and some supporting check is finite; the claim's JSON
+  carries each finite check's scope under ``"scope"``;
+* ``verified-with-erratum`` — a claim whose printed form is wrong (``erratum`` says what is wrong and the fix;
+  the counterexample comes from the negative control) and whose corrected form was proved or checked
+  (``"basis"`` says which);
+* ``open`` — the claim declares itself open (``why_open`` says why); its checks, if any, are run and shown;
+* ``failed`` — some check returned another status than the one it must, could not decide (``undecided``), or
+  raised (the exception is in its evidence). ``lrnn-circuits verify`` exits 1 when any claim failed.
+
+Later constructions add claims with ``register``; :func:`run_claims` loads the built-in ones
+(:mod:`proofs_check.builtin_claims`) on first use.
 """
 from __future__ import annotations
 
@@ -21,9 +36,9 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
-
 from .verdict import Verdict
+
+STATUSES = ("proved", "checked", "verified-with-erratum", "open", "failed")
 
 CheckFn = Callable[[bool], Verdict]
 
@@ -33,6 +48,13 @@ class Check:
     name: str
     fn: CheckFn
     expect: str = "equal"  # "not_equal" for a negative control
+    kind: str = "finite"  # "proof" (symbolic, every parameter value) or "finite" (evidence["scope"] says which)
+
+    def __post_init__(self):
+        if self.expect not in ("equal", "not_equal"):
+            raise ValueError(f"check {self.name!r}: expect must be 'equal' or 'not_equal', not {self.expect!r}")
+        if self.kind not in ("proof", "finite"):
+            raise ValueError(f"check {self.name!r}: kind must be 'proof' or 'finite', not {self.kind!r}")
 
     @property
     def negative(self) -> bool:
@@ -68,13 +90,38 @@ class CheckResult:
     verdict: Verdict
     seconds: float
 
+    kind: str = "finite"
+
+    @property
+    def crashed(self) -> bool:
+        return self.verdict.method == "error"
+
+    @property
+    def scope(self):
+        return self.verdict.evidence.get("scope") if self.verdict.evidence else None
+
+    @property
+    def problem(self) -> str:
+        """Why this result does not support its claim ('' when it does)."""
+        if self.crashed:
+            return f"raised {self.verdict.why}"
+        if self.verdict.status != self.expect:
+            return f"returned {self.verdict.status} (must be {self.expect})" + \
+                (f": {self.verdict.why}" if self.verdict.why else "")
+        if self.expect == "equal" and self.kind == "finite" and not isinstance(self.scope, dict):
+            return "a finite check that reports no scope (evidence['scope'])"
+        return ""
+
     @property
     def ok(self) -> bool:
-        return self.verdict.status == self.expect
+        return not self.problem
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "expect": self.expect, "ok": self.ok, "seconds": round(self.seconds, 3),
-                "verdict": self.verdict.to_dict()}
+        out = {"name": self.name, "expect": self.expect, "kind": self.kind, "ok": self.ok,
+               "seconds": round(self.seconds, 3), "verdict": self.verdict.to_dict()}
+        if self.problem:
+            out["problem"] = self.problem
+        return out
 
 
 @dataclass
@@ -83,6 +130,7 @@ class ClaimResult:
     status: str
     results: list[CheckResult]
     erratum: dict | None = None
+    basis: str | None = None  # "proved" or "checked", for verified-with-erratum
 
     @property
     def seconds(self) -> float:
@@ -96,13 +144,18 @@ class ClaimResult:
             parts.append(f"{sum(r.ok for r in neg)}/{len(neg)} negative controls rejected")
         bad = [r for r in self.results if not r.ok]
         if bad:
-            parts.append("; ".join(f"{r.name}: {r.verdict.summary()}" for r in bad[:2]))
+            parts.append("; ".join(f"{r.name}: {r.problem}" for r in bad[:2]))
         return ", ".join(parts)
 
     def to_dict(self) -> dict:
         c = self.claim
         out = {"id": c.id, "reference": c.reference, "statement": c.statement, "status": self.status,
                "seconds": round(self.seconds, 3), "checks": [r.to_dict() for r in self.results]}
+        scopes = {r.name: r.scope for r in self.results if r.expect == "equal" and r.kind == "finite" and r.scope}
+        if scopes:
+            out["scope"] = scopes
+        if self.basis:
+            out["basis"] = self.basis
         if self.erratum:
             out["erratum"] = self.erratum
         if c.why_open:
@@ -119,30 +172,44 @@ def _run_check(chk: Check, quick: bool) -> CheckResult:
     except Exception as e:  # a crashing check is reported, not hidden
         tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
         v = Verdict("undecided", "error", why=f"{type(e).__name__}: {e}"[:300], evidence={"traceback": tb})
-    return CheckResult(chk.name, chk.expect, v, time.perf_counter() - t0)
+    return CheckResult(chk.name, chk.expect, v, time.perf_counter() - t0, chk.kind)
 
 
 def run_claim(claim: Claim, quick: bool = False) -> ClaimResult:
     results = [_run_check(chk, quick) for chk in claim.checks]
-    if not claim.checks:
+    if claim.why_open:
         return ClaimResult(claim, "open", results)
-    if any(not r.ok and r.verdict.status != "undecided" for r in results):
-        status = "failed"
-    elif any(not r.ok for r in results):
-        status = "open"
-    else:
-        status = "verified-with-erratum" if claim.erratum else "verified"
-    erratum = None
-    if claim.erratum:
-        erratum = dict(claim.erratum)
-        neg = [r for r in results if r.expect == "not_equal" and r.ok]
-        if neg:
-            erratum["counterexample"] = neg[0].verdict.counterexample
-    return ClaimResult(claim, status, results, erratum)
+    if not claim.checks or any(not r.ok for r in results):
+        return ClaimResult(claim, "failed", results)
+    support = [r for r in results if r.expect == "equal"]
+    if not support:
+        return ClaimResult(claim, "failed", results)
+    basis = "proved" if all(r.kind == "proof" for r in support) else "checked"
+    if not claim.erratum:
+        return ClaimResult(claim, basis, results)
+    erratum = dict(claim.erratum)
+    neg = [r for r in results if r.expect == "not_equal"]
+    if neg:
+        erratum["counterexample"] = neg[0].verdict.counterexample
+    return ClaimResult(claim, "verified-with-erratum", results, erratum, basis)
+
+
+_LOADED = False
+_BUILTIN_MODULES = ("builtin_claims", "engine_claims")  # each has load(), which calls register()
+
+
+def load_builtin() -> None:
+    """Register the built-in claims (once)."""
+    global _LOADED
+    if not _LOADED:
+        _LOADED = True
+        import importlib
+        for mod in _BUILTIN_MODULES:
+            importlib.import_module(f"{__package__}.{mod}").load()
 
 
 def run_claims(ids=None, quick: bool = False) -> list[ClaimResult]:
-    _load_builtin()
+    load_builtin()
     if ids:
         unknown = [i for i in ids if i not in REGISTRY]
         if unknown:
@@ -153,241 +220,3 @@ def run_claims(ids=None, quick: bool = False) -> list[ClaimResult]:
     return [run_claim(c, quick) for c in claims]
 
 
-# ---------------------------------------------------------------------------------------------------------
-# the built-in claims
-_LOADED = False
-
-
-def _scan_check(quick: bool, swap_level: bool = False) -> Verdict:
-    """All prefixes of 2×2 matrix products mod p, for every schedule and n = 1..N."""
-    from constructions.scans import SCHEDULES, Schedule, run, schedule
-
-    p = 1_000_003
-    rng = np.random.default_rng(7)
-    N = 40 if quick else 300
-
-    def combine(later, earlier):
-        return np.einsum("kij,kjl->kil", later, earlier) % p
-
-    checked = 0
-    for name in SCHEDULES:
-        for n in range(1, N + 1):
-            s = schedule(name, n)
-            if swap_level and s.depth:
-                lv = list(s.levels)
-                L = len(lv) // 2
-                lv[L] = np.ascontiguousarray(lv[L][:, ::-1])
-                s = Schedule(s.name, s.n, tuple(lv), s.prefix, s.final_only)
-            X = rng.integers(0, p, (n, 2, 2))
-            got = run(s, X, combine)
-            acc, want = None, []
-            for t in range(n):
-                acc = X[t] if acc is None else (X[t] @ acc) % p
-                want.append(acc)
-            want = np.array(want)[-1:] if s.final_only else np.array(want)
-            checked += 1
-            if not np.array_equal(got, want):
-                bad = int(np.flatnonzero((got != want).reshape(len(got), -1).any(axis=1))[0])
-                return Verdict("not_equal", "reference", why=f"{name}, n = {n}: prefix {bad} wrong",
-                               counterexample={"schedule": name, "n": n, "prefix": bad},
-                               evidence={"schedules_checked": checked})
-    return Verdict("equal", "reference", evidence={"schedules": list(SCHEDULES), "n_max": N, "operator":
-                                                    "2x2 matrix product mod 1000003", "runs": checked})
-
-
-def _lrnn_check(quick: bool, break_compose: bool = False) -> Verdict:
-    """Every family × schedule: the circuit equals the sequential recurrence on exact random rationals."""
-    import constructions.lrnn as L
-    from constructions.lrnn import FAMILIES, build_lrnn, recurrence
-    from constructions.scans import SCHEDULES
-
-    from .equivalence import matches
-
-    grid_n = (1, 2, 5, 8, 13) if quick else (1, 2, 3, 5, 8, 13, 16, 31, 33, 64)
-    grid_d = (1, 2, 3) if quick else (1, 2, 3, 4)
-    orig = L._Dense.compose
-    if break_compose:  # negative control: operands of the non-commutative product swapped
-        L._Dense.compose = staticmethod(lambda c, A2, A1: orig(c, A1, A2))
-    runs = 0
-    try:
-        families = ["dense"] if break_compose else FAMILIES
-        for family in families:
-            for scan in SCHEDULES:
-                for n in grid_n:
-                    for d in grid_d:
-                        r = 1 if d < 3 else 2
-                        final = scan == "reduce"
-                        c = build_lrnn(family, n, d, scan=scan, rank=r, final_only=final)
-
-                        def ref(v, family=family, final=final, n=n):
-                            h = recurrence(family, v, v["h0"])
-                            if final:  # the final-state circuit's outputs are h[n-1][i]
-                                return {f"h[{n - 1}][{i}]": x for i, x in enumerate(h[-1])}
-                            return {"h": h}
-
-                        v = matches(c, ref, trials=2, seed=runs, domain="fraction",
-                                    input_sampler=_lrnn_sampler(family))
-                        runs += 1
-                        if v.status != "equal":
-                            v.evidence.update({"family": family, "scan": scan, "n": n, "d": d, "runs": runs})
-                            return v
-    finally:
-        L._Dense.compose = orig
-    return Verdict("equal", "reference", evidence={"families": list(FAMILIES), "schedules": list(SCHEDULES),
-                                                    "n": list(grid_n), "d": list(grid_d), "circuits": runs,
-                                                    "trials_each": 2, "domain": "fraction"})
-
-
-def _lrnn_sampler(family):
-    from fractions import Fraction
-
-    def sample(rng, name, shape):
-        if family == "pd" and name == "P":  # the PD family's P is column one-hot
-            P = np.zeros(shape, dtype=object)
-            P[...] = 0
-            n, d, _ = shape
-            for t in range(n):
-                P[t, rng.integers(0, d, d), np.arange(d)] = 1
-            return P
-        num = rng.integers(-4, 5, shape)
-        den = rng.integers(1, 4, shape)
-        out = np.empty(shape, dtype=object)
-        out.ravel()[:] = [Fraction(int(a), int(b)) for a, b in zip(num.ravel(), den.ravel())]
-        return out
-    return sample
-
-
-def _formula_checks(ids: list[str]) -> CheckFn:
-    from . import bounds
-
-    def fn(quick: bool) -> Verdict:
-        total = 0
-        for i in ids:
-            v = bounds.check_formula(i, quick=quick)
-            if v.status != "equal":
-                return v
-            total += v.evidence.get("points", 0)
-        return Verdict("equal", "grid", evidence={"formulas": ids, "points": total, "quick": quick})
-    return fn
-
-
-def _growth_checks(cases: list[tuple[str, str | None, str]]) -> CheckFn:
-    from . import bounds
-
-    def fn(quick: bool) -> Verdict:
-        classes = {}
-        for model, scan, expected in cases:
-            for d in (1, 2, 4, 8):
-                v = bounds.check_growth(model, scan, expected, d=d)
-                if v.status != "equal":
-                    return v
-            classes[f"{model}/{scan}" if scan else model] = expected
-        return Verdict("equal", "sympy-limit", evidence={"depth_classes": classes, "d": [1, 2, 4, 8]})
-    return fn
-
-
-def _derivations(ids: list[str]) -> CheckFn:
-    from . import bounds
-
-    def fn(quick: bool) -> Verdict:
-        ev = {}
-        for i in ids:
-            v = bounds.check_derivation(i)
-            if v.status != "equal":
-                return v
-            ev[i] = v.evidence["rsolve"]
-        return Verdict("equal", "rsolve", evidence={"solutions": ev})
-    return fn
-
-
-def _lemma(id: str, negative: bool = False) -> CheckFn:
-    def fn(quick: bool) -> Verdict:
-        from .algebra import ALL_LEMMAS, NEGATIVE_CONTROLS
-        return (NEGATIVE_CONTROLS if negative else ALL_LEMMAS)[id]()
-    return fn
-
-
-def _load_builtin() -> None:
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
-    from constructions.lrnn_bounds import LOG_FAMILIES
-    from constructions.scans import SCHEDULES
-
-    from . import bounds
-
-    register(Claim(
-        "scan-prefixes", "Thm 3 (parallel prefix; Ladner & Fischer 1980)",
-        "Every prefix schedule computes all prefixes of an associative, non-commutative operation, for every n.",
-        [Check("2x2 matrix products mod p, all schedules", _scan_check),
-         Check("negative control: one level with operands swapped", lambda q: _scan_check(q, swap_level=True),
-               "not_equal")]))
-    register(Claim(
-        "scan-formulas", "Sklansky 1960; Kogge & Stone 1973; Brent & Kung 1982; Harris 2003",
-        "The schedules' sizes and depths equal their closed forms (rsolve derivations for n = 2^k, grid check).",
-        [Check("recurrences solved by rsolve", _derivations(["sklansky-size", "sklansky-depth", "reduce-size",
-                                                             "reduce-depth", "brent-kung-size"])),
-         Check("closed forms vs built schedules", _formula_checks([f"schedule:{s}" for s in SCHEDULES])),
-         Check("negative control: Sklansky size n·log₂n", lambda q: bounds.NEGATIVE_CONTROLS["derivation"](),
-               "not_equal")]))
-    register(Claim(
-        "lrnn-equals-recurrence", "Thm 3",
-        "The prefix-scan circuit of an LRNN (diagonal, PD, DPLR, dense transitions; every schedule) computes "
-        "exactly the states of h_t = A_t h_{t-1} + b_t.",
-        [Check("circuits vs the sequential recurrence over Q", _lrnn_check),
-         Check("negative control: composition with operands swapped", lambda q: _lrnn_check(q, True),
-               "not_equal")]))
-    register(Claim(
-        "lrnn-depth-log", "Thm 3 (LRNNs in PNC¹: O(log n)-depth bounded fan-in arithmetic circuits)",
-        "LRNN circuits with a logarithmic scan have depth Θ(log n) and their closed forms match the circuits.",
-        [Check("depth classes by sympy limits", _growth_checks(
-            [(f, s, "Θ(log n)") for f in LOG_FAMILIES for s in SCHEDULES if s != "serial"]
-            + [(f, "serial", "Θ(n)") for f in LOG_FAMILIES])),
-         Check("closed forms vs built circuits", _formula_checks(
-             [f"lrnn:{f}/{s}" for f in LOG_FAMILIES for s in SCHEDULES] + [f"dplr:{s}" for s in SCHEDULES])),
-         Check("dense balanced product: rsolve", _derivations(["dense-product-size", "dense-product-depth"])),
-         Check("negative control: formula without the A-only-where-used saving",
-               lambda q: bounds.NEGATIVE_CONTROLS["formula"](), "not_equal"),
-         Check("negative control: a serial scan is not logarithmic",
-               lambda q: bounds.NEGATIVE_CONTROLS["growth"](), "not_equal")]))
-    register(Claim(
-        "rnn-depth-linear", "Prop 1; Thms 1–2 (nonlinear RNNs are sequential)",
-        "The unrolled nonlinear RNN h_t = σ(W h_{t-1} + U x_t + c) has depth Θ(n), exactly n times the step depth.",
-        [Check("depth class by sympy limits", _growth_checks([("rnn", None, "Θ(n)")])),
-         Check("closed form vs built chains", _formula_checks(["rnn:chain"])),
-         Check("negative control: the RNN chain is not logarithmic",
-               lambda q: bounds.check_growth("rnn", None, "Θ(log n)"), "not_equal")]))
-    register(Claim(
-        "affine-assoc", "Thm 3 (proof: affine maps compose associatively)",
-        "(A2, b2) ∘ (A1, b1) = (A2A1, A2b1 + b2) is associative and equals two steps of the recurrence.",
-        [Check("sympy, d = 1..3 and MatrixSymbol", _lemma("affine-assoc")),
-         Check("negative control: wrong composition", _lemma("affine-assoc", True), "not_equal")]))
-    register(Claim(
-        "pd-closure", "Thm 7 (PD LRNNs in NC¹)",
-        "Products of permutation × diagonal matrices are permutation × diagonal; column one-hot × diagonal "
-        "matrices (PD-SSM) compose as (P2 D2)(P1 D1) = (P2 P1) diag((P1ᵀ D2) ⊙ D1), the formula the circuits use.",
-        [Check("sympy, all permutations d = 1..4", _lemma("pd-closure")),
-         Check("the PD operator's formula, all column one-hot P, d = 1..3", _lemma("pd-operator")),
-         Check("negative control: a non-permutation 0/1 factor", _lemma("pd-closure", True), "not_equal"),
-         Check("negative control: D' = D2 ⊙ D1 without routing through P1", _lemma("pd-operator", True),
-               "not_equal")]))
-    register(Claim(
-        "dplr-rank", "Thms 5–6 (DPLR transitions)",
-        "The product of two diagonal + rank-r maps is diagonal + rank ≤ 2r (exactly 2r on random instances).",
-        [Check("sympy factorization and random ranks", _lemma("dplr-rank")),
-         Check("negative control: the claim rank ≤ r", _lemma("dplr-rank", True), "not_equal")]))
-    register(Claim(
-        "rational-addition", "App. A (rational arithmetic) — erratum",
-        "a/b + c/d = (ad + bc)/(bd).",
-        [Check("sympy identity", _lemma("rational-addition")),
-         Check("the printed denominator bc refuted (smallest counterexample)", _lemma("rational-addition", True),
-               "not_equal")],
-        erratum={"what": "the appendix prints the denominator of a/b + c/d as bc",
-                 "fix": "the denominator is bd: a/b + c/d = (ad + bc)/(bd)"}))
-    register(Claim(
-        "rational-order", "limits of 'rational rotation' routers (PD/DPLR constructions over Q)",
-        "A rational 2×2 matrix of finite multiplicative order has order 1, 2, 3, 4 or 6.",
-        [Check("cyclotomic degrees and witnesses", _lemma("rational-order")),
-         Check("negative control: a claimed rational matrix of order 8", _lemma("rational-order", True),
-               "not_equal")]))

@@ -6,13 +6,15 @@ on a value matrix of shape (wires, batch). Domains:
 * ``"float"`` – float64; boolean gates treat non-zero as true and give 0.0/1.0
 * ``"int"`` – exact Python integers (object arrays); inputs and constants must be integers
 * ``"fraction"`` – exact rationals (``fractions.Fraction`` in object arrays)
-* ``("gf", p)`` – integers modulo a prime-or-not modulus p < 2³¹, int64 arithmetic; arithmetic gates only
+* ``("gf", p)`` – integers modulo a prime-or-not modulus p < 2⁶², int64 arithmetic (products of residues above
+  2³¹ are reduced exactly with an extended-precision quotient estimate); arithmetic gates only
 * ``"bool"`` – numpy bool; boolean and threshold gates only
 
 Activations ``relu``/``step`` are exact (int/fraction/float); ``sigmoid``/``tanh``/``exp`` are float only.
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from numbers import Integral
 
@@ -211,20 +213,53 @@ class FractionDomain(IntDomain):
         return arr
 
 
+GF_MAX = 2**62  # moduli up to this bound: sums of two residues fit in int64
+
+
+def _longdouble_ok() -> bool:
+    return np.finfo(np.longdouble).nmant >= 63
+
+
+def mulmod(x: np.ndarray, y: np.ndarray, p: int) -> np.ndarray:
+    """``x·y mod p`` for int64 arrays of residues in [0, p), p < 2⁶², exactly.
+
+    The quotient q ≈ x·y/p is estimated in extended precision (64-bit mantissa: its error is below 1, so q is the
+    true quotient ± 1); the remainder x·y − q·p is then exact in wrapping 64-bit arithmetic, because its true
+    value lies in (−2p, 2p) ⊂ int64, and one correction step brings it into [0, p). Where ``long double`` has no
+    64-bit mantissa the product is formed with Python integers instead.
+    """
+    if p < 2**31:
+        return (x * y) % p
+    if not _longdouble_ok():  # pragma: no cover - platforms without x87 extended precision
+        r = (x.astype(object) * y.astype(object)) % p
+        return r.astype(np.int64)
+    xl = x.astype(np.longdouble)
+    yl = y.astype(np.longdouble)
+    q = np.floor(xl * yl / np.longdouble(p)).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        r = (x.astype(np.uint64) * y.astype(np.uint64) - q * np.uint64(p)).view(np.int64)
+    r = np.where(r < 0, r + p, r)
+    r = np.where(r >= p, r - p, r)
+    return r
+
+
 class GFDomain(Domain):
     dtype = np.int64
 
     def __init__(self, p: int):
-        if not isinstance(p, Integral) or not (2 <= int(p) < 2**31):
-            raise CircuitError(f"GF modulus must be an integer with 2 <= p < 2**31, got {p!r}")
+        if not isinstance(p, Integral) or not (2 <= int(p) < GF_MAX):
+            raise CircuitError(f"GF modulus must be an integer with 2 <= p < 2**62, got {p!r}")
         self.p = int(p)
         self.name = f"GF({self.p})"
 
     def convert(self, arr):
         arr = np.asarray(arr)
-        if np.issubdtype(arr.dtype, np.integer) or arr.dtype == bool:
-            return np.mod(arr.astype(np.int64), self.p) if arr.dtype != np.uint64 else \
-                (arr % np.uint64(self.p)).astype(np.int64)
+        if arr.dtype == bool:
+            return arr.astype(np.int64)
+        if np.issubdtype(arr.dtype, np.integer):
+            if arr.dtype == np.uint64:
+                return (arr % np.uint64(self.p)).astype(np.int64)
+            return np.mod(arr.astype(np.int64), self.p)
         out = [self.const(Fraction(v)) for v in arr.ravel().tolist()]
         return np.array(out, dtype=np.int64).reshape(arr.shape)
 
@@ -246,9 +281,7 @@ class GFDomain(Domain):
         return r
 
     def mul(self, x, y):
-        r = x * y
-        r %= self.p
-        return r
+        return mulmod(x, y, self.p)
 
     def neg(self, x):
         return (-x) % self.p
@@ -481,3 +514,51 @@ def degree_of(circuit) -> int:
     _run(circuit, dom, vals)
     ids = circuit.output_ids() if circuit._outputs else np.arange(n)
     return int(vals[ids, 0].max()) if ids.size else 0
+
+
+class _HeightDomain(Domain):
+    """Bounds on coefficient size as a 'domain' (complex128: real part log₂ N, imaginary part log₂ M).
+
+    A wire's polynomial is written F/M with F ∈ ℤ[x] and M a positive integer, and the pair bounds
+    ‖F‖₁ ≤ 2^(log₂ N) (sum of absolute values of the coefficients) and M ≤ 2^(log₂ M). The rules are
+    ‖F₁M₂ ± F₂M₁‖₁ ≤ ‖F₁‖₁M₂ + ‖F₂‖₁M₁ and ‖F₁F₂‖₁ ≤ ‖F₁‖₁‖F₂‖₁, with denominators multiplying.
+    """
+
+    name = "height"
+    dtype = np.complex128
+
+    def add(self, x, y):
+        n = np.logaddexp2(x.real + y.imag, y.real + x.imag)
+        return n + 1j * (x.imag + y.imag)
+
+    sub = add
+
+    def mul(self, x, y):
+        return x + y
+
+    def neg(self, x):
+        return x
+
+
+def height_bits(circuit, wires=None) -> tuple[np.ndarray, np.ndarray]:
+    """(log₂ N, log₂ M) per wire of ``wires`` (default: the outputs): the wire computes F/M with F ∈ ℤ[x],
+    ‖F‖₁ ≤ N (sum of |coefficients|) and M a positive integer ≤ M's bound. Arithmetic circuits only; float64
+    logarithms (callers add slack); ``inf`` when the bound overflows, ``-inf`` for a wire that is identically 0
+    by its constants."""
+    bad = set(circuit.count_ops()) - {"add", "sub", "mul", "neg"}
+    if bad:
+        raise CircuitError(f"height_bits() is defined for arithmetic circuits; this one has {', '.join(sorted(bad))}")
+    n = len(circuit)
+    vals = np.zeros((n, 1), dtype=np.complex128)
+    op = circuit._op.data
+    consts = np.flatnonzero(op == 1)
+    a0 = circuit._a0.data
+    for w in consts.tolist():
+        f = Fraction(circuit.constants[int(a0[w])])
+        num = abs(f.numerator)
+        vals[w, 0] = complex(math.log2(num) if num else -np.inf, math.log2(f.denominator))
+    with np.errstate(over="ignore", invalid="ignore"):
+        _run(circuit, _HeightDomain(), vals)
+    ids = (circuit.output_ids() if circuit._outputs else np.arange(n)) if wires is None else np.asarray(wires)
+    v = vals[ids, 0]
+    return v.real.copy(), v.imag.copy()

@@ -39,7 +39,8 @@ def check_equivalent(c1, c2, method: str = "auto", symbolic_max_wires: int = 200
 
     ``auto`` classifies each circuit by the ops its output cone uses (not by its declared basis):
     boolean/threshold → :func:`check_boolean`; arithmetic → :func:`check_symbolic` when the two cones together
-    have at most ``symbolic_max_wires`` wires (falling back to PIT if the polynomials blow up), else
+    have at most ``symbolic_max_wires`` wires (falling back to PIT only when sympy hits a resource limit; never
+    from a decided verdict), else
     :func:`check_pit`; anything else (activations, or arithmetic mixed with logic) → ``undecided``.
     """
     if method != "auto":
@@ -59,8 +60,8 @@ def check_equivalent(c1, c2, method: str = "auto", symbolic_max_wires: int = 200
         total = int(cones[0].size + cones[1].size)
         if total <= symbolic_max_wires:
             v = check_symbolic(c1, c2, **_accepted(check_symbolic, kw))
-            if v.status != "undecided":
-                return v
+            if v.status != "undecided" or not v.evidence.get("engine_limit"):
+                return v  # decided, or undecided for a reason that a weaker engine must not paper over
             w = check_pit(c1, c2, **_accepted(check_pit, kw))
             w.evidence["fallback_from"] = f"sympy: {v.why}"
             return w

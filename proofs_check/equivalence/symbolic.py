@@ -1,6 +1,7 @@
 """Engine 1: exact polynomial identity over Q (sympy sparse polynomials)."""
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -10,7 +11,12 @@ from circuits.core import _ranges
 from circuits.ops import OPS, WIDE
 
 from ..verdict import Verdict
-from ._common import ARITH_OPS, P31, _TooBig, _base_evidence, _compare, _confirm, _ops_in, _setup
+from circuits.evaluate import height_bits
+
+from ._common import ARITH_OPS, _TooBig, _base_evidence, _confirm, _ops_in, _setup
+from .pit import EXACT_CONFIRM_BITS
+from .primes import random_prime
+
 
 def check_symbolic(c1, c2, max_gates: int = 5000, max_terms: int = 200_000, seed: int = 0) -> Verdict:
     """Exact polynomial identity over ℚ for arithmetic circuits.
@@ -18,8 +24,11 @@ def check_symbolic(c1, c2, max_gates: int = 5000, max_terms: int = 200_000, seed
     Both circuits are evaluated over sympy's sparse polynomial ring ``ℚ[inputs]`` (``sympy.polys.rings``), gate by
     gate in topological order over the output cones, memoised, freeing each polynomial after its last use. Two
     output elements are equal iff their polynomials are equal, i.e. the circuits agree on every rational input.
-    ``undecided`` if the cones together exceed ``max_gates`` wires, a polynomial would exceed ``max_terms``
-    terms, or a cone holds a non-arithmetic gate.
+    ``undecided`` if the cones together exceed ``max_gates`` wires or a polynomial would exceed ``max_terms``
+    terms (``evidence["engine_limit"]``: a resource limit, so another engine may try), or a cone holds a
+    non-arithmetic gate. When two polynomials differ the answer is ``not_equal``, with an integer point found by
+    :func:`integer_witness` and confirmed on the circuits (exactly, or modulo random large primes when the exact
+    values would be huge).
     """
     method = "sympy"
     pairs, V = _setup(c1, c2, method)
@@ -35,6 +44,7 @@ def check_symbolic(c1, c2, max_gates: int = 5000, max_terms: int = 200_000, seed
     ev = _base_evidence(V, pairs)
     ev.update({"cone_wires": total, "max_gates": max_gates, "max_terms": max_terms})
     if total > max_gates:
+        ev["engine_limit"] = True
         return Verdict("undecided", method, why=f"output cones have {total} wires (> max_gates={max_gates}); "
                                                 f"use check_pit", evidence=ev)
     import sympy as sp
@@ -49,6 +59,7 @@ def check_symbolic(c1, c2, max_gates: int = 5000, max_terms: int = 200_000, seed
         polys = [_polys(c, R, V.col_of_wire(k), gen_of_col, cone, max_terms)
                  for k, (c, cone) in enumerate(zip((c1, c2), cones))]
     except _TooBig as e:
+        ev["engine_limit"] = True
         return Verdict("undecided", method, why=f"polynomial too large: {e}; use check_pit", evidence=ev)
     w1 = c1.output_ids()[pairs.i1].tolist()
     w2 = c2.output_ids()[pairs.i2].tolist()
@@ -123,48 +134,82 @@ def _polys(c, R, col_of_wire, gen_of_col, cone, max_terms):
     return ex
 
 
+def _candidates(limit: int):
+    """0, 1, −1, 2, −2, … (``limit`` values): small integers first, so exact values stay small."""
+    yield 0
+    k = 1
+    n = 1
+    while n < limit:
+        yield k
+        n += 1
+        if n < limit:
+            yield -k
+            n += 1
+        k += 1
+
+
+def integer_witness(d, max_candidates: int = 100_000):
+    """An integer point where the nonzero sparse polynomial ``d`` (a sympy ``PolyElement``) is nonzero.
+
+    Variable by variable: substitute the first of 0, 1, −1, 2, … that leaves the polynomial nonzero. One exists
+    among any deg+1 values — write d = Σ_j c_j·x^j with c_D ≠ 0 as a polynomial in x over the field of fractions
+    of the other variables; d(a) = 0 at no more than D values a. So the search ends within deg_x(d)+1 candidates
+    per variable, and the final constant is d at that point, nonzero. Returns (point, value), or None if a
+    variable would need more than ``max_candidates`` candidates.
+    """
+    cur = d
+    point = []
+    for x in d.ring.gens:
+        if cur.degree(x) <= 0:
+            point.append(0)
+            continue
+        limit = min(max_candidates, cur.degree(x) + 1)
+        for a in _candidates(limit):
+            nxt = cur.subs(x, a)
+            if nxt:
+                cur = nxt
+                point.append(a)
+                break
+        else:
+            return None
+    value = cur.LC if cur else 0
+    return point, value
+
+
 def _symbolic_counterexample(V, pairs, rel, R, d, deg, seed):
-    """An input point where the difference polynomial ``d`` is nonzero, confirmed on the circuits."""
-    rng = np.random.default_rng(seed)
+    """An input point where the circuits differ, found from the difference polynomial ``d`` (nonzero)."""
+    found = integer_witness(d)
+    if found is None:
+        return None
+    pt, value = found
+    row = np.empty(V.n, dtype=object)
+    row[:] = 0
+    for j, v in zip(rel.tolist(), pt):
+        row[j] = v
+    extra = {"difference_at_point": str(value)}
     c1, c2 = V.circuits
-    ngen = len(R.gens)
-    if deg <= 4096:
-        # points in [-N, N]^n with 2N+1 > 2·deg: each try hits a root with probability < 1/2 (Schwartz–Zippel)
-        N = max(2, deg)
-        for _ in range(64):
-            pt = [int(v) for v in rng.integers(-N, N + 1, size=ngen)]
-            if _poly_at(d, pt) != 0:
-                row = np.empty(V.n, dtype=object)
-                row[:] = 0
-                for j, v in zip(rel.tolist(), pt):
-                    row[j] = v
-                return _confirm(V, pairs, row, "fraction")
-        return None
-    # huge degree: exact values would be enormous; find and confirm the difference in GF(p) instead
-    return _gf_counterexample(V, pairs, P31, rng, tries=64)
-
-
-def _poly_at(d, pt) -> Fraction:
-    """Exact value of a sparse polynomial at an integer point (term by term; no intermediate rings)."""
-    total = Fraction(0)
-    for mon, coeff in d.items():
-        t = Fraction(int(coeff.numerator), int(coeff.denominator))
-        for i, e in enumerate(mon):
-            if e:
-                t *= pt[i] ** e
-        total += t
-    return total
-
-
-def _gf_counterexample(V, pairs, p, rng, tries):
-    X = np.zeros((tries, V.n), dtype=np.int64)
-    X[:] = rng.integers(0, p, size=(tries, V.n), dtype=np.int64)
-    hit, _, _ = _compare(V, pairs, X, ("gf", p))
-    if hit is None:
-        return None
-    return _confirm(V, pairs, X[hit[0]], ("gf", p),
-                    {"note": f"values differ modulo p = {p}, hence also as exact rationals"})
-
-
-# ---------------------------------------------------------------------------------------------------------
-# 2. randomized polynomial identity testing over GF(p)
+    # exact values at the point have at most about deg·log2(max|a|) + (coefficient bits) bits
+    big = max((abs(v) for v in pt), default=0)
+    bits = deg * math.log2(big) if big > 1 else 0.0
+    try:
+        hb = [height_bits(c)[0] for c in (c1, c2)]
+        bits += max(float(np.max(h)) if h.size else 0.0 for h in hb)
+    except CircuitError:
+        bits = math.inf
+    if math.isfinite(bits) and bits <= EXACT_CONFIRM_BITS:
+        consts = list(c1.constants) + list(c2.constants)
+        dom = "int" if all(isinstance(v, int) for v in consts) else "fraction"
+        return _confirm(V, pairs, row, dom, extra)
+    # too large to evaluate exactly: the circuits' values differ modulo some prime not dividing d(point)
+    rng = np.random.default_rng(seed)
+    num = Fraction(int(value.numerator), int(value.denominator)) if hasattr(value, "numerator") else Fraction(value)
+    dens = [Fraction(v).denominator for v in list(c1.constants) + list(c2.constants)]
+    for _ in range(20):
+        p = random_prime(rng, avoid=[num.numerator] + [q for q in dens if q > 1])
+        ce = _confirm(V, pairs, np.array([int(v) % p for v in row.tolist()], dtype=np.int64), ("gf", p), extra)
+        if ce is not None:
+            ce["inputs"] = V.assignment(row.tolist())
+            ce["note"] = (f"exact evaluation skipped (values of about {bits:.3g} bits); the values differ modulo "
+                          f"p = {p}, hence also exactly")
+            return ce
+    return None

@@ -181,11 +181,65 @@ def cmd_verify(a) -> int:
             if r.erratum:
                 print(f"erratum [{r.claim.id}]: {r.erratum['what']}; counterexample "
                       f"{json.dumps(r.erratum.get('counterexample'))}; fix: {r.erratum['fix']}")
+        from proofs_check.claims import STATUSES
         print(f"{len(results)} claims: " + ", ".join(
-            f"{sum(r.status == s for r in results)} {s}" for s in ("verified", "verified-with-erratum", "open",
-                                                                    "failed") if any(r.status == s for r in results))
+            f"{sum(r.status == s for r in results)} {s}" for s in STATUSES if any(r.status == s for r in results))
             + f" ({elapsed:.1f} s{', quick' if a.quick else ''})")
+        if failed:
+            for r in failed:
+                bad = [x for x in r.results if not x.ok]
+                print(f"FAILED [{r.claim.id}]: " + ("; ".join(f"{x.name}: {x.problem}" for x in bad[:3])
+                                                    or "no supporting check"), file=sys.stderr)
     return 1 if failed else 0
+
+
+EQUIV_METHODS = ("auto", "symbolic", "pit", "exhaustive", "sat")
+EQUIV_EXIT = {"equal": 0, "not_equal": 1, "undecided": 3}
+
+
+def cmd_equiv(a) -> int:
+    from proofs_check.equivalence import check_equivalent
+    if not (0 < a.error_bound < 1):
+        raise UsageError(f"--error-bound must be in (0, 1), got {a.error_bound}")
+    c1 = Circuit.load(a.first)
+    c2 = Circuit.load(a.second)
+    kw = {"error_bound": a.error_bound}
+    if a.seed is not None:
+        kw["seed"] = a.seed
+    if a.timeout is not None:
+        kw["timeout"] = a.timeout
+    v = check_equivalent(c1, c2, method=a.method, **kw)
+    ev = v.evidence or {}
+    bound = ev.get("bound")
+    if v.status == "equal" and bound is None:
+        bound = 0  # a proof: symbolic identity, every assignment, or an unsatisfiable miter
+    out = {"status": v.status, "method": v.method, "bound": bound, "why": v.why,
+           "counterexample": v.counterexample or {}, "evidence": ev}
+    if a.json:
+        from proofs_check.verdict import _jsonable
+        print(json.dumps(_jsonable(out), indent=2))
+    else:
+        line = f"{v.status}  ({v.method}"
+        if v.status == "equal":
+            line += ", proof" if not bound else f", error probability <= {bound:.3g}"
+        print(line + ")")
+        if v.why:
+            print(f"  {v.why}")
+        ce = v.counterexample or {}
+        if ce.get("inputs") is not None:
+            shown = list(ce["inputs"].items())
+            print("  inputs: " + ", ".join(f"{k}={_short(x)}" for k, x in shown[:12]) +
+                  (f", … ({len(shown)} in all)" if len(shown) > 12 else ""))
+            print(f"  output {ce.get('output')}: first {_short(ce.get('first'))}, second {_short(ce.get('second'))}"
+                  f" (re-checked by evaluation over {ce.get('domain')})")
+        elif ce:
+            print(f"  {json.dumps(ce)[:300]}")
+    return EQUIV_EXIT[v.status]
+
+
+def _short(x) -> str:
+    s = str(x)
+    return s if len(s) <= 40 else s[:18] + "…" + s[-18:] + f" ({len(s)} digits)"
 
 
 def cmd_report(a) -> int:
@@ -243,6 +297,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--quick", action="store_true", help="smaller grids (under a minute)")
     s.add_argument("--json", action="store_true", help="per-claim evidence as JSON")
     s.set_defaults(func=cmd_verify)
+
+    s = sub.add_parser("equiv", help="decide whether two circuit files compute the same outputs "
+                                     "(exit 0 equal, 1 not equal, 3 undecided, 2 bad input)")
+    s.add_argument("first", help="circuit file (.json, .npz or .aig)")
+    s.add_argument("second", help="circuit file (.json, .npz or .aig)")
+    s.add_argument("--method", default="auto", choices=EQUIV_METHODS,
+                   help="auto (by the gates used), symbolic (sympy, exact), pit (random primes), exhaustive, sat")
+    s.add_argument("--error-bound", type=float, default=2.0**-40,
+                   help="pit: answer equal only when the error probability is at most this (default 2^-40)")
+    s.add_argument("--seed", type=int, default=None, help="pit: seed of the random primes and points")
+    s.add_argument("--timeout", type=float, default=None, help="sat: seconds before giving up (undecided)")
+    s.add_argument("--json", action="store_true",
+                   help='{"status", "method", "bound", "counterexample", "why", "evidence"}')
+    s.set_defaults(func=cmd_equiv)
 
     s = sub.add_parser("report", help="write the HTML report")
     s.add_argument("-o", "--output", default="report", help="output directory (default: report)")

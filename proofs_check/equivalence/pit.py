@@ -130,7 +130,7 @@ def check_pit(c1, c2, error_bound: float = DEFAULT_ERROR_BOUND, max_trials: int 
     ev["bound"] = bound
     ev["log2_bound"] = (trials * math.log2(eps)) if 0 < eps < math.inf else (-math.inf if eps == 0 else math.inf)
     if reachable:
-        return Verdict("equal", method, why=f"{trials} random primes and points agree; error probability <= "
+        return Verdict("equal", method, why=f"{trials} random prime{'s' if trials > 1 else ''} and point{'s' if trials > 1 else ''} agree; error probability <= "
                                             f"{bound:.3g} (<= {error_bound:.3g})", evidence=ev)
     if need is None:
         why = (f"per-trial miss probability {eps:.3g} >= 1 (degree {err['degree']}, coefficients up to "

@@ -17,6 +17,8 @@ of new ids of the broadcast shape (a numpy integer scalar for shape ``()``).
 """
 from __future__ import annotations
 
+import re
+
 from fractions import Fraction
 from numbers import Integral, Rational, Real
 
@@ -39,6 +41,9 @@ for _op in OPS.values():
     _ARITY[_op.code | WIDE] = -1
 
 
+_CONST_STR = re.compile(r"^\s*[+-]?\d+(\.\d+)?(\s*/\s*\d+)?\s*$")
+
+
 def _norm_const(value):
     """A constant as an exact number: int, or Fraction with denominator > 1."""
     if isinstance(value, (bool, np.bool_)):
@@ -46,6 +51,8 @@ def _norm_const(value):
     if isinstance(value, (Integral, np.integer)):
         return int(value)
     if isinstance(value, str):
+        if not _CONST_STR.match(value):
+            raise CircuitError(f"constant {value[:40]!r} is not an integer or a fraction 'p/q'")
         try:
             v = Fraction(value.strip())
         except (ValueError, ZeroDivisionError):

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from contextlib import contextmanager
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
 from .core import _ARITY, WIRE, Circuit, _norm_const, fanin_csr
 from .errors import CircuitError
-from .names import check_name, element_names, group_elements
+from .names import check_name, group_elements
 from .ops import BASES, BOOLEAN_VALUED, BY_NAME, NUM_CODES, OPS, WIDE
 
 FORMAT = "lrnn-circuits"
@@ -328,28 +328,63 @@ def _split(ids, specs):
     return out
 
 
+_NPZ_COLUMNS = ("op", "arg0", "arg1", "depth", "wide_offsets", "wide_args", "wide_weights", "wide_theta",
+                "input_ids", "output_ids")
+
+
 def _load_npz(path) -> Circuit:
     try:
         with np.load(path, allow_pickle=False) as z:
+            if not hasattr(z, "files"):
+                raise CircuitError(f"{path}: not an npz archive (a single array)")
             data = {k: z[k] for k in z.files}
-    except (OSError, ValueError) as e:
-        raise CircuitError(f"{path}: not a readable npz file ({e})") from None
-    need = ["meta", "op", "arg0", "arg1", "depth", "wide_offsets", "wide_args", "wide_weights", "wide_theta",
-            "input_ids", "output_ids"]
-    miss = [k for k in need if k not in data]
+    except CircuitError:
+        raise
+    except Exception as e:  # EOFError, zipfile.BadZipFile, ValueError, OSError, …: all mean "not readable"
+        raise CircuitError(f"{path}: not a readable npz file ({type(e).__name__}: {str(e)[:80]})") from None
+    miss = [k for k in ("meta",) + _NPZ_COLUMNS if k not in data]
     if miss:
         raise CircuitError(f"{path}: not an lrnn-circuits npz (missing {miss[0]!r})")
-    try:
-        meta = json.loads(str(data["meta"]))
-    except json.JSONDecodeError:
-        raise CircuitError(f"{path}: corrupt metadata") from None
+    for k in _NPZ_COLUMNS:
+        col = data[k]
+        if col.ndim != 1:
+            raise CircuitError(f"{path}: column {k!r} must be 1-D, got shape {col.shape}")
+        if not np.issubdtype(col.dtype, np.integer):
+            raise CircuitError(f"{path}: column {k!r} must hold integers, got {col.dtype}")
+    if data["meta"].shape != () or data["meta"].dtype.kind != "U":
+        raise CircuitError(f"{path}: corrupt metadata (not a JSON string)")
+    meta = _json_loads(str(data["meta"]), f"{path}: metadata")
+    if not isinstance(meta, dict):
+        raise CircuitError(f"{path}: corrupt metadata (not a JSON object)")
     if meta.get("format") != FORMAT or meta.get("version") != VERSION:
         raise CircuitError(f"{path}: not an lrnn-circuits npz of version {VERSION}")
-    consts = [_norm_const(v) for v in meta["consts"]]
+    consts = meta.get("consts")
+    fl = meta.get("fanin_limit")
+    if not isinstance(consts, list) or not isinstance(meta.get("basis"), str) or \
+            (fl is not None and (isinstance(fl, bool) or not isinstance(fl, int) or fl < 2)):
+        raise CircuitError(f"{path}: corrupt metadata (basis, consts or fanin_limit)")
+    for key in ("inputs", "outputs"):
+        specs = meta.get(key)
+        if not isinstance(specs, list) or not all(
+                isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) and isinstance(x[1], list)
+                and all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in x[1]) for x in specs):
+            raise CircuitError(f"{path}: corrupt metadata ({key!r} must be a list of [name, shape])")
+    consts = [_norm_const(v) for v in consts]
     return from_columns(meta["basis"], data["op"], data["arg0"], data["arg1"], data["depth"],
                         data["wide_offsets"], data["wide_args"], data["wide_weights"], data["wide_theta"], consts,
                         _split(data["input_ids"], meta["inputs"]), _split(data["output_ids"], meta["outputs"]),
-                        fanin_limit=meta.get("fanin_limit"))
+                        fanin_limit=fl)
+
+
+def _json_loads(text: str, what: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise CircuitError(f"{what}: malformed JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise CircuitError(f"{what}: JSON nested too deeply") from None
+    except ValueError as e:  # e.g. an integer literal beyond Python's digit limit
+        raise CircuitError(f"{what}: unreadable JSON ({str(e)[:80]})") from None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -376,13 +411,10 @@ def load(path) -> Circuit:
         return _load_npz(path)
     if ext == ".json":
         try:
-            with open(path, encoding="utf-8") as fh:
-                obj = json.load(fh)
-        except json.JSONDecodeError as e:
-            raise CircuitError(f"{path}: malformed JSON (line {e.lineno}: {e.msg})") from None
+            text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise CircuitError(f"{path}: not a UTF-8 text file") from None
-        return from_json(obj)
+        return from_json(_json_loads(text, str(path)))
     if ext == ".aig":
         return read_aiger(path)
     raise CircuitError(f"{path}: unknown extension {ext!r} (expected .json, .npz or .aig)")
@@ -575,71 +607,165 @@ def write_aiger(c: Circuit, path) -> None:
     atomic_write_bytes(path, header.encode() + body.encode() + _varint(deltas) + tail.encode())
 
 
-def read_aiger(path) -> Circuit:
-    """Read binary AIGER (combinational: no latches) into a boolean circuit of and/not gates."""
-    data = Path(path).read_bytes()
+_AIG_HEADER = re.compile(rb"^aig( \d+){5}$")
+
+
+def read_aiger(path, max_wires: int | None = None) -> Circuit:
+    """Read binary AIGER (combinational: no latches) into a boolean circuit of and/not gates.
+
+    Everything is validated before a gate is built: the header (``aig M I L O A`` with M = I + L + A), output
+    literals (≤ 2M + 1), the delta-encoded AND section (each rhs below its lhs, rhs0 ≥ rhs1, no truncation, no
+    varint over 63 bits) and the symbol table (indices in range). Inputs without symbols form one array ``x`` of
+    shape (I,), outputs without symbols one array ``y``; named ones keep their names. ``max_wires`` (default:
+    from the available memory, see :func:`circuits.guard.max_gates_default`) bounds the circuit a header may
+    declare, so a tiny file cannot ask for gigabytes.
+    """
+    from .guard import max_gates_default
+
+    path = Path(path)
+    data = path.read_bytes()
     nl = data.find(b"\n")
-    try:
-        hdr = data[:nl].decode().split()
-        if hdr[0] != "aig":
-            raise ValueError
-        M, I, L, O, A = (int(x) for x in hdr[1:6])
-    except (ValueError, IndexError, UnicodeDecodeError):
-        raise CircuitError(f"{path}: not a binary AIGER file") from None
+    line = data[:nl] if nl >= 0 else b""
+    if not _AIG_HEADER.match(line):
+        if line.startswith(b"aag"):
+            raise CircuitError(f"{path}: ASCII AIGER (aag) is not supported; use binary AIGER (aig)")
+        raise CircuitError(f"{path}: not a binary AIGER file (the first line must be 'aig M I L O A')")
+    M, I, L, O, A = (int(x) for x in line.split()[1:])
+    if M != I + L + A:
+        raise CircuitError(f"{path}: header says M = {M}, but I + L + A = {I + L + A}")
     if L:
         raise CircuitError(f"{path}: latches are not supported (combinational circuits only)")
+    limit = max_gates_default() if max_wires is None else int(max_wires)
+    if 2 * (I + A) + O + 2 > limit:
+        raise CircuitError(f"{path}: declares {I:,} inputs, {A:,} AND gates and {O:,} outputs, more than the "
+                           f"limit of {limit:,} wires")
     pos = nl + 1
-    out_lits = []
-    for _ in range(O):
+    out_lits = np.zeros(O, dtype=np.int64)
+    for k in range(O):
         e = data.find(b"\n", pos)
-        out_lits.append(int(data[pos:e]))
+        tok = data[pos:e] if e >= 0 else b""
+        if e < 0 or not tok.isdigit():
+            raise CircuitError(f"{path}: output {k}: expected a literal on its own line")
+        v = int(tok)
+        if v > 2 * M + 1:
+            raise CircuitError(f"{path}: output {k} is literal {v}, beyond 2M + 1 = {2 * M + 1}")
+        out_lits[k] = v
         pos = e + 1
-    ands = []
-    for k in range(A):
-        lhs = 2 * (I + k + 1)
-        ds = []
-        for _ in range(2):
-            x, sh = 0, 0
-            while True:
-                if pos >= len(data):
-                    raise CircuitError(f"{path}: truncated AND section")
-                b = data[pos]
-                pos += 1
-                x |= (b & 0x7F) << sh
-                sh += 7
-                if not b & 0x80:
-                    break
-            ds.append(x)
-        r0 = lhs - ds[0]
-        ands.append((r0, r0 - ds[1]))
-    in_names = [f"x{k}" for k in range(I)]
-    out_names = [f"y{k}" for k in range(O)]
-    for line in data[pos:].decode(errors="replace").splitlines():
-        if line == "c":
+    buf = np.frombuffer(data, dtype=np.uint8, offset=pos) if pos < len(data) else np.zeros(0, np.uint8)
+    term = np.flatnonzero(buf < 0x80)
+    if term.size < 2 * A:
+        raise CircuitError(f"{path}: truncated AND section ({A:,} gates declared)")
+    if A:
+        ends = term[: 2 * A]
+        starts = np.concatenate([[0], ends[:-1] + 1])
+        lengths = ends - starts + 1
+        if int(lengths.max()) > 9:
+            raise CircuitError(f"{path}: an AND delta is longer than 63 bits")
+        end = int(ends[-1]) + 1
+        seg = np.repeat(np.arange(2 * A), lengths)
+        shift = ((np.arange(end) - starts[seg]) * 7).astype(np.uint64)
+        terms = (buf[:end] & 0x7F).astype(np.uint64) << shift
+        vals = np.add.reduceat(terms, starts).astype(np.int64)
+        lhs = 2 * (I + 1 + np.arange(A, dtype=np.int64))
+        d0, d1 = vals[0::2], vals[1::2]
+        bad = np.flatnonzero((d0 < 1) | (d0 > lhs))
+        if bad.size:
+            raise CircuitError(f"{path}: AND gate {int(bad[0])}: first delta {int(d0[bad[0]])} does not give a "
+                               f"literal below its lhs {int(lhs[bad[0]])}")
+        r0 = lhs - d0
+        bad = np.flatnonzero(d1 > r0)
+        if bad.size:
+            raise CircuitError(f"{path}: AND gate {int(bad[0])}: second delta gives a negative literal")
+        r1 = r0 - d1
+    else:
+        end = 0
+        r0 = r1 = np.zeros(0, np.int64)
+    in_names: dict[int, str] = {}
+    out_names: dict[int, str] = {}
+    try:
+        tail = data[pos + end:].decode("utf-8")
+    except UnicodeDecodeError:
+        raise CircuitError(f"{path}: the symbol table is not UTF-8 text") from None
+    for ln, line in enumerate(tail.splitlines()):
+        if line == "c" or line.startswith("c "):
             break
-        if line[:1] in ("i", "o") and " " in line:
-            idx, nm = line[1:].split(" ", 1)
-            (in_names if line[0] == "i" else out_names)[int(idx)] = nm
-    c = Circuit("boolean")
-    wire = np.zeros(M + 1, dtype=np.int64)
-    wire[0] = int(c.const(0))
-    for nm, shape, ks in group_elements([(nm, k) for k, nm in enumerate(in_names)]):
-        wire[np.asarray(ks).ravel() + 1] = np.asarray(c.input(nm, shape)).ravel()
-    neg: dict[int, int] = {}
+        if not line:
+            continue
+        kind, rest = line[0], line[1:]
+        idx, sep, nm = rest.partition(" ")
+        if kind not in "io" or not sep or not idx.isdigit():
+            raise CircuitError(f"{path}: symbol table line {ln + 1}: expected 'i<k> name' or 'o<k> name'")
+        k = int(idx)
+        if k >= (I if kind == "i" else O):
+            raise CircuitError(f"{path}: symbol {line[:40]!r} names {'input' if kind == 'i' else 'output'} {k}, "
+                               f"but there are {I if kind == 'i' else O}")
+        check_name(nm)
+        (in_names if kind == "i" else out_names)[k] = nm
+    return _aig_circuit(I, A, r0, r1, out_lits, in_names, out_names)
 
-    def w(litv):
-        v = wire[litv >> 1]
-        if litv & 1:
-            if v not in neg:
-                neg[v] = int(c.not_(int(v)))
-            return neg[v]
-        return int(v)
 
-    for k, (x, y) in enumerate(ands):
-        wire[I + k + 1] = int(c.and_(w(x), w(y)))
-    for nm, shape, ks in group_elements([(nm, k) for k, nm in enumerate(out_names)]):
-        c.output(nm, np.array([w(out_lits[k]) for k in np.asarray(ks).ravel().tolist()]).reshape(shape))
-    return c
+def _aig_circuit(I, A, r0, r1, out_lits, in_names, out_names) -> Circuit:
+    """Columns for validated AIGER data: constants, inputs, NOTs of negated inputs, then each AND gate followed
+    by its NOT when some literal uses the complement."""
+    lits = np.concatenate([r0, r1, out_lits])
+    negated = np.zeros(I + A + 1, dtype=bool)
+    negated[lits[(lits & 1) == 1] >> 1] = True
+    negated[0] = False  # literal 1 is the constant true
+    neg_in = np.flatnonzero(negated[1: I + 1]) + 1
+    neg_and = negated[I + 1:]
+    # wire of every positive and negated literal
+    pos_w = np.zeros(I + A + 1, dtype=np.int64)
+    neg_w = np.zeros(I + A + 1, dtype=np.int64)
+    pos_w[0], neg_w[0] = 0, 1  # const 0, const 1
+    pos_w[1: I + 1] = 2 + np.arange(I)
+    neg_w[neg_in] = 2 + I + np.arange(neg_in.size)
+    base = 2 + I + neg_in.size
+    per = 1 + neg_and.astype(np.int64)  # wires per AND: the gate, and its NOT when needed
+    first = base + np.concatenate([[0], np.cumsum(per)[:-1]]) if A else np.zeros(0, np.int64)
+    pos_w[I + 1:] = first
+    neg_w[I + 1:] = first + 1
+    n = base + int(per.sum())
+
+    def wire(lit):
+        return np.where(lit & 1, neg_w[lit >> 1], pos_w[lit >> 1])
+
+    AND, NOT = BY_NAME["and"].code, BY_NAME["not"].code
+    op = np.zeros(n, np.int8)
+    a0 = np.zeros(n, np.int64)
+    a1 = np.full(n, -1, np.int64)
+    op[:2] = 1
+    a0[:2] = [0, 1]
+    nin = 2 + I + np.arange(neg_in.size)
+    op[nin] = NOT
+    a0[nin] = pos_w[neg_in]
+    op[first] = AND
+    a0[first] = wire(r0)
+    a1[first] = wire(r1)
+    nots = first[neg_and] + 1
+    op[nots] = NOT
+    a0[nots] = nots - 1
+    # depths: one pass in file order (ANDs only read earlier literals)
+    depth = np.zeros(n, np.int64)
+    depth[nin] = 1
+    w0, w1 = a0[first].tolist(), a1[first].tolist()
+    d = depth.tolist()
+    for k, g in enumerate(first.tolist()):
+        x, y = d[w0[k]], d[w1[k]]
+        d[g] = 1 + (x if x > y else y)
+        if neg_and[k]:
+            d[g + 1] = d[g] + 1
+    depth = np.asarray(d, dtype=np.int64)
+    in_ids = 2 + np.arange(I, dtype=np.int64)
+    if in_names:
+        inputs = group_elements([(in_names.get(k, f"x{k}"), int(in_ids[k])) for k in range(I)])
+    else:
+        inputs = [("x", (I,), in_ids)] if I else []
+    out_w = wire(out_lits)
+    if out_names:
+        outputs = group_elements([(out_names.get(k, f"y{k}"), int(out_w[k])) for k in range(len(out_w))])
+    else:
+        outputs = [("y", (len(out_w),), out_w)] if len(out_w) else []
+    return from_columns("boolean", op, a0, a1, depth, [0], [], [], [], [0, 1], inputs, outputs)
 
 
 def write_blif(c: Circuit, path) -> None:

@@ -244,7 +244,7 @@ def _short(x) -> str:
 
 def cmd_report(a) -> int:
     from reports.report import write_report
-    path = write_report(a.output)
+    path = write_report(a.output, force=a.force)
     print(f"wrote {path}")
     return 0
 
@@ -314,6 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("report", help="write the HTML report")
     s.add_argument("-o", "--output", default="report", help="output directory (default: report)")
+    s.add_argument("--force", action="store_true",
+                   help="write into a non-empty directory that 'report' did not make (other files are kept)")
     s.set_defaults(func=cmd_report)
     return p
 

@@ -1,8 +1,8 @@
 """The HTML report (``make report`` / ``lrnn-circuits report``).
 
 Depth and size of LRNN circuits against a nonlinear RNN, the claims table (quick checks), balanced matrix
-products, and a drawing. Every figure is computed when the report is written. The report directory is written
-whole or not at all.
+products, and a drawing. Every figure is computed when the report is written. The report checks its target
+directory before computing, writes only its own files (each atomically) and leaves other files alone.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import numpy as np
 
 from circuits import Circuit, CircuitError, __version__
 from circuits.draw import render_svg
-from circuits.io import current_umask
+from circuits.io import atomic_write_bytes
 from constructions.linalg import product_tree
 
 
@@ -100,7 +100,7 @@ def build_html() -> str:
     small = _product_circuit(4, 2)
     svg = render_svg(small.to_dot())
     body = ["<table><tr><th>n</th><th>d</th><th>size (gates)</th><th>depth</th><th>degree</th>"
-            "<th>equals the sequential product</th></tr>"]
+            "<th>agrees with the sequential product (one random integer point)</th></tr>"]
     for n, d, size, depth, deg, ok in rows:
         body.append(f"<tr><td>{n}</td><td>{d}</td><td>{size:,}</td><td>{depth}</td><td>{deg}</td>"
                     f"<td>{'yes' if ok else '<b>NO</b>'}</td></tr>")
@@ -136,27 +136,55 @@ integer matrices.</p>
 """
 
 
-def write_report(out_dir) -> Path:
+MARKER = ".lrnn-circuits-report"  # marks a directory that `report` created; its files may be replaced
+
+
+def prepare_output(out_dir, force: bool = False) -> Path:
+    """Check, before any computing, that ``out_dir`` can take the report: it is a directory the report made
+    (holding :data:`MARKER`), an empty directory, a new directory in a writable parent, or ``force`` is given.
+    Writability is tested by creating and removing a temporary file."""
     out = Path(out_dir)
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise CircuitError(f"cannot write the report: directory {parent} does not exist")
-    if out.exists() and not out.is_dir():
-        raise CircuitError(f"cannot write the report: {out} exists and is not a directory")
-    page = build_html()
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    if out.exists():
+        if not out.is_dir():
+            raise CircuitError(f"cannot write the report: {out} exists and is not a directory")
+        foreign = next((p.name for p in out.iterdir() if p.name != MARKER), None)
+        if foreign is not None and not (out / MARKER).exists() and not force:
+            raise CircuitError(f"cannot write the report: {out} is not empty and was not made by 'report' "
+                               f"(it holds {foreign!r}); choose another directory or pass --force")
+        probe_dir = out
+    else:
+        probe_dir = out.parent if str(out.parent) else Path(".")
+        if not probe_dir.is_dir():
+            raise CircuitError(f"cannot write the report: directory {probe_dir} does not exist")
     try:
-        mask = current_umask()
-        os.chmod(tmp, 0o777 & ~mask)  # mkdtemp makes 0700 directories
-        (tmp / "index.html").write_text(page, encoding="utf-8")
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
-            os.rename(out, old / "report")
-            os.rename(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, out)
+        fd, probe = tempfile.mkstemp(prefix=".probe.", dir=probe_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise CircuitError(f"cannot write the report in {probe_dir}: {e.strerror or e}") from None
+    return out
+
+
+def write_files(out: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` (relative path → bytes) into ``out``, each atomically; touch nothing else but the marker."""
+    made = not out.exists()
+    out.mkdir(exist_ok=True)
+    try:
+        (out / MARKER).write_text("written by lrnn-circuits report; files here may be replaced\n")
+        for rel, data in files.items():
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(target, data)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if made:
+            shutil.rmtree(out, ignore_errors=True)
         raise
+
+
+def write_report(out_dir, force: bool = False) -> Path:
+    """Compute the report and write ``index.html`` into ``out_dir`` (see :func:`prepare_output` for which
+    directories it accepts). Only the report's own files are written; other files are left alone."""
+    out = prepare_output(out_dir, force)
+    page = build_html()
+    write_files(out, {"index.html": page.encode("utf-8")})
     return out / "index.html"

@@ -109,10 +109,40 @@ def test_bad_input_one_line_exit_2(tmp_path, make_args, msg):
     assert not (tmp_path / "x.aig").exists() and not (tmp_path / "x.pdf").exists()
 
 
-def test_report_written_whole(tmp_path):
+def test_report_written_whole_and_foreign_files_kept(tmp_path):
     out = tmp_path / "rep"
-    r = _cli("report", "-o", str(out))
+    out.mkdir()
+    (out / "keep").write_text("x")
+    r = _cli("report", "-o", str(out), "--force")
     assert r.returncode == 0, r.stderr
     page = (out / "index.html").read_text()
     assert "<svg" in page and "NO</b>" not in page and "yes" in page
+    assert (out / "keep").read_text() == "x"  # only the report's own files are written
+    assert sorted(p.name for p in out.iterdir()) == [".lrnn-circuits-report", "index.html", "keep"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]  # no temporary leftovers
+
+
+def test_report_refuses_foreign_directories_before_computing(tmp_path):
+    import time
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "keep").write_text("x")
+    for target in (d, "/proc/rep", tmp_path / "missing" / "rep", d / "keep"):
+        t0 = time.perf_counter()
+        r = _cli("report", "-o", str(target))
+        assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
+        assert time.perf_counter() - t0 < 5  # refused before the report is computed
+    assert sorted(p.name for p in d.iterdir()) == ["keep"] and (d / "keep").read_text() == "x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]
+
+
+def test_report_files_are_written_atomically_into_its_own_directory(tmp_path):
+    from reports.report import MARKER, prepare_output, write_files
+    out = prepare_output(tmp_path / "r")
+    write_files(out, {"index.html": b"one", "figures/a.svg": b"<svg/>"})
+    (out / "notes.txt").write_text("mine")
+    again = prepare_output(out)  # a directory the report made may be written again, without --force
+    write_files(again, {"index.html": b"two"})
+    assert (out / "index.html").read_bytes() == b"two" and (out / "figures" / "a.svg").read_bytes() == b"<svg/>"
+    assert (out / "notes.txt").read_text() == "mine" and (out / MARKER).exists()
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]

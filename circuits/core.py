@@ -599,8 +599,17 @@ class Circuit:
         return max(lay) if lay else 0
 
     def max_fanin(self) -> int:
-        offsets, _ = self.fanin_csr()
-        return int(np.diff(offsets).max()) if offsets.size > 1 else 0
+        """From the columns, without a fan-in table: the largest fixed arity used, or a wide row's length."""
+        n = len(self)
+        if n == 0:
+            return 0
+        op = self._op.data
+        present = np.flatnonzero(np.bincount(op.view(np.uint8), minlength=128))[:128]
+        best = int(_ARITY[present].max())
+        woff = self._w_off.data
+        if woff.size > 1:
+            best = max(best, int(np.diff(woff).max()))
+        return max(best, 0)
 
     def fanouts(self) -> np.ndarray:
         """Number of gate arguments that name each wire (outputs are not counted)."""

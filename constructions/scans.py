@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
-import sympy
 
 __all__ = [
     "SCHEDULES",
@@ -61,7 +60,16 @@ SCHEDULES: tuple[str, ...] = (
 )
 
 #: The symbol used by :func:`closed_form`.
-n_sym = sympy.Symbol("n", positive=True, integer=True)
+def __getattr__(name):  # sympy is imported on first use of the closed forms, not with the schedules
+    if name == "n_sym":
+        return _n_sym()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.lru_cache(maxsize=None)
+def _n_sym():
+    import sympy
+    return sympy.Symbol("n", positive=True, integer=True)
 
 
 # --------------------------------------------------------------------------
@@ -607,7 +615,7 @@ def run(sched: Schedule, leaves, combine: Callable[[np.ndarray, np.ndarray], np.
 # --------------------------------------------------------------------------
 
 
-def closed_form(name: str) -> tuple[sympy.Expr, sympy.Expr]:
+def closed_form(name: str) -> tuple:
     """``(size, depth)`` as sympy expressions in :data:`n_sym`.
 
     Valid for ``n = 2^k`` with ``k >= 1`` only.  ``ladner-fischer`` and
@@ -616,7 +624,9 @@ def closed_form(name: str) -> tuple[sympy.Expr, sympy.Expr]:
     ``Piecewise`` states explicitly.  Sources: see ``docs/scans.md``.
     """
     _check_name(name)
-    n = n_sym
+    import sympy
+
+    n = _n_sym()
     lg = sympy.log(n, 2)
     lf_hc_depth = sympy.Piecewise((1, sympy.Eq(n, 2)), (2, sympy.Eq(n, 4)), (lg + 1, True))
     bk_depth = sympy.Piecewise((1, sympy.Eq(n, 2)), (2 * lg - 2, True))

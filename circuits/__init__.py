@@ -8,8 +8,8 @@
 (2, 2, 10)
 """
 from .core import WIRE, Circuit
-from .errors import CircuitError
+from .errors import CircuitError, InternalError
 from .ops import ACTIVATIONS, BASES, OPS
 
-__all__ = ["Circuit", "CircuitError", "WIRE", "BASES", "OPS", "ACTIVATIONS"]
+__all__ = ["Circuit", "CircuitError", "InternalError", "WIRE", "BASES", "OPS", "ACTIVATIONS"]
 __version__ = "0.1.0"

@@ -6,6 +6,8 @@ keyword arguments here.
 """
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, replace
+
 import numpy as np
 
 from circuits import Circuit, CircuitError
@@ -49,53 +51,242 @@ def example_tokens(family: str, d: int, alphabet: int, rank: int = 1, seed: int 
     return p
 
 
-def build_model(name: str, n: int, d: int, rank: int = 1, scan: str = "brent-kung", final_only: bool = False,
-                mode: str = "free", m: int = 1, hidden: int | None = None, act: str = "relu",
-                alphabet: int = 2, seed: int = 0, **extra) -> Circuit:
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise CircuitError(f"--n must be >= 1, got {n}")
-    if not isinstance(d, (int, np.integer)) or d < 1:
-        raise CircuitError(f"--d must be >= 1, got {d}")
-    if scan not in SCHEDULES:
-        raise CircuitError(f"unknown scan {scan!r}; choose one of {', '.join(SCHEDULES)}")
+MAX_N = 2**62  # beyond this the closed forms' integers stop meaning anything on a machine
+MAX_D = 2**20
+
+
+class SpecError(CircuitError):
+    """A model option that is missing, out of range, or does not apply; ``option`` names it."""
+
+    def __init__(self, option: str, reason: str):
+        super().__init__(f"{option}: {reason}")
+        self.option = option
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One validated model request: which circuit, and every option that applies to it (others are None)."""
+
+    name: str
+    n: int
+    d: int
+    kind: str  # "lrnn" (a family), "rnn", "preset"
+    scan: str | None = None
+    final_only: bool = False
+    rank: int | None = None
+    mode: str | None = None
+    alphabet: int | None = None
+    seed: int | None = None
+    m: int | None = None
+    hidden: int | None = None
+    act: str | None = None
+    options: tuple = ()  # preset options given, as sorted (name, value) pairs
+
+    def to_dict(self) -> dict:
+        out = {k: v for k, v in asdict(self).items() if v is not None and k not in ("options", "kind")}
+        out.update(dict(self.options))
+        return out
+
+
+def _positive(option: str, v, lo: int = 1, hi: int | None = None) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise SpecError(option, f"must be an integer, got {v!r}")
+    v = int(v)
+    if v < lo:
+        raise SpecError(option, f"must be >= {lo}, got {v}")
+    if hi is not None and v > hi:
+        raise SpecError(option, f"must be <= {hi:,}, got {v:,}")
+    return v
+
+
+def applicable(name: str) -> tuple[str, set[str]]:
+    """(kind, the options that apply) for a model name."""
     if name in FAMILIES:
-        if name == "dplr" and not 1 <= rank <= d:
-            raise CircuitError(f"--rank must satisfy 1 <= rank <= d = {d}, got {rank}")
-        if mode == "token":
-            if alphabet < 1:
-                raise CircuitError(f"--alphabet must be >= 1, got {alphabet}")
-            return build_lrnn(name, n, d, scan=scan, final_only=final_only, mode="token",
-                              tokens=example_tokens(name, d, alphabet, rank, seed),
-                              readout=np.ones(d, dtype=int))
-        if mode != "free":
-            raise CircuitError(f"unknown mode {mode!r}; choose free or token")
-        return build_lrnn(name, n, d, scan=scan, rank=rank, final_only=final_only)
+        opts = {"scan", "final_only", "mode", "alphabet", "seed"} | ({"rank"} if name == "dplr" else set())
+        return "lrnn", opts
     if name == "rnn":
-        return build_rnn(n, d, m=m, act=act, hidden=hidden)
-    presets = _presets()
-    if name in presets:
-        p = presets[name]
-        if mode != "free":
-            raise CircuitError(f"--mode {mode} is for the LRNN families; {name} builds its transitions from its "
-                               f"own inputs")
-        if "m" in p.options:
-            extra.setdefault("m", m)
-        return p.build(n=n, d=d, rank=rank, scan=scan, final_only=final_only, **extra)
-    raise CircuitError(f"unknown model {name!r}; choose one of {', '.join(model_names())}")
+        return "rnn", {"m", "hidden", "act"}
+    p = _presets().get(name)
+    if p is None:
+        raise SpecError("model", f"unknown model {name!r}; choose one of {', '.join(model_names())}")
+    opts = {"final_only"} | set(p.options)
+    if p.linear:
+        opts.add("scan")
+    if p.rank_option is not None:
+        opts.add("rank")
+    return "preset", opts
 
 
-def predicted(name: str, n: int, d: int, rank: int = 1, scan: str = "brent-kung", final_only: bool = False,
-              mode: str = "free", m: int = 1, hidden: int | None = None, **_) -> dict | None:
-    """Size and depth from the closed forms (free-mode LRNN families and the RNN), or None."""
-    from .lrnn_bounds import LOG_FAMILIES, dplr_cost, exact_depth, exact_size
+def make_spec(name: str, n: int = 8, d: int = 2, **given) -> ModelSpec:
+    """Validate a model request once. ``given`` holds only the options the caller set (None = not set); an
+    option that does not apply to the model is refused, not ignored."""
+    given = {k: v for k, v in given.items() if v is not None and v is not False}
+    kind, opts = applicable(name)
+    n = _positive("n", n, 1, MAX_N)
+    d = _positive("d", d, 1, MAX_D)
+    extra = sorted(set(given) - opts)
+    if extra:
+        raise SpecError(extra[0], f"does not apply to model {name!r} (its options: "
+                                  f"{', '.join(sorted(opts)) or 'none'})")
+    kw: dict = {"name": name, "n": n, "d": d, "kind": kind, "final_only": bool(given.get("final_only", False))}
+    if "scan" in opts:
+        scan = given.get("scan", "brent-kung")
+        if scan not in SCHEDULES:
+            raise SpecError("scan", f"unknown scan {scan!r}; choose one of {', '.join(SCHEDULES)}")
+        kw["scan"] = scan
+    if kind == "lrnn":
+        mode = given.get("mode", "free")
+        if mode not in ("free", "token"):
+            raise SpecError("mode", f"unknown mode {mode!r}; choose free or token")
+        kw["mode"] = mode
+        for k in ("alphabet", "seed"):
+            if k in given and mode != "token":
+                raise SpecError(k, "applies to mode token only")
+        if mode == "token":
+            kw["alphabet"] = _positive("alphabet", given.get("alphabet", 2), 1, 1 << 20)
+            kw["seed"] = _positive("seed", given.get("seed", 0), 0)
+        if name == "dplr":
+            kw["rank"] = _positive("rank", given.get("rank", 1), 1, d)
+    elif kind == "rnn":
+        kw["m"] = _positive("m", given.get("m", 1), 1, MAX_D)
+        if "hidden" in given:
+            kw["hidden"] = _positive("hidden", given["hidden"], 1, MAX_D)
+        act = given.get("act", "relu")
+        if act not in ("relu", "step"):
+            raise SpecError("act", f"unknown activation {act!r}; choose relu or step")
+        kw["act"] = act
+    else:
+        p = _presets()[name]
+        if "rank" in given:
+            kw["rank"] = _positive("rank", given["rank"], 1, MAX_D)
+        popts = {k: v for k, v in given.items() if k in p.options}
+        for k, v in popts.items():
+            if isinstance(p.options[k], int) and not isinstance(p.options[k], bool):
+                popts[k] = _positive(k, v, 1, MAX_D)
+        try:
+            p._opts(kw.get("rank"), **popts)
+        except CircuitError as e:
+            raise SpecError("rank" if "rank" in str(e) else sorted(popts)[0] if popts else "model",
+                            str(e).split(": ", 1)[-1]) from None
+        kw["options"] = tuple(sorted(popts.items()))
+    return ModelSpec(**kw)
+
+
+def build(spec: ModelSpec) -> Circuit:
+    """The circuit of a validated spec."""
+    name, n, d = spec.name, spec.n, spec.d
+    if spec.kind == "lrnn":
+        if spec.mode == "token":
+            return build_lrnn(name, n, d, scan=spec.scan, final_only=spec.final_only, mode="token",
+                              tokens=example_tokens(name, d, spec.alphabet, spec.rank or 1, spec.seed),
+                              readout=np.ones(d, dtype=int))
+        return build_lrnn(name, n, d, scan=spec.scan, rank=spec.rank or 1, final_only=spec.final_only)
+    if spec.kind == "rnn":
+        return build_rnn(n, d, m=spec.m, act=spec.act, hidden=spec.hidden)
+    p = _presets()[name]
+    return p.build(n=n, d=d, rank=spec.rank, scan=spec.scan or "brent-kung", final_only=spec.final_only,
+                   **dict(spec.options))
+
+
+def build_model(name: str, n: int = 8, d: int = 2, **given) -> Circuit:
+    """``build(make_spec(name, n, d, **given))``."""
+    return build(make_spec(name, n, d, **given))
+
+
+def _pow2_bounds(n: int) -> tuple[int, int]:
+    lo = 1 << (n.bit_length() - 1)
+    return lo, (lo if lo == n else lo << 1)
+
+
+SCHEDULE_EXACT_N = 1 << 22  # up to here the schedule is built and counted; beyond, closed forms at n = 2^k
+
+
+def predict(spec: ModelSpec) -> dict:
+    """Size and depth without building the circuit.
+
+    ``{"size", "depth", "exact", "how"}``. Exact for the free-mode LRNN families (closed forms of
+    ``constructions.lrnn_bounds`` with the schedule counted, or the n = 2^k closed forms; for other n above
+    :data:`SCHEDULE_EXACT_N`, the values at the neighbouring powers of two bound them: ``size``/``depth`` are
+    then the upper bounds and ``size_low``/``depth_low`` the lower) and the RNN; an estimate elsewhere (token
+    mode: the free-mode circuit, which has at least as many gates before constant folding; presets: the
+    family's scan plus a per-step cost measured at n = 4 and n = 8; DPLR beyond the exact range: the dense
+    family's size, which bounds it).
+    """
+    from .lrnn_bounds import LOG_FAMILIES, closed_form, dplr_cost, exact_depth, exact_size
     from .rnn import rnn_depth, rnn_size
 
-    sc = "reduce" if final_only else scan
-    if name in LOG_FAMILIES and mode == "free":
-        return {"size": exact_size(name, sc, n, d), "depth": exact_depth(name, sc, n, d)}
-    if name == "dplr" and mode == "free":
-        s, dep = dplr_cost(n, d, rank, sc)
-        return {"size": s, "depth": dep}
-    if name == "rnn":
-        return {"size": rnn_size(n, d, m, hidden), "depth": rnn_depth(n, d, m, hidden)}
-    return None
+    n, d = spec.n, spec.d
+    if spec.kind == "rnn":
+        return {"size": rnn_size(n, d, spec.m, spec.hidden), "depth": rnn_depth(n, d, spec.m, spec.hidden),
+                "exact": True, "how": "closed form"}
+    if spec.kind == "preset":
+        p = _presets()[spec.name]
+        pre = {k: build(replace(spec, n=k)) for k in (4, 8)}
+        if p.linear:
+            rank = int(dict(spec.options).get(p.rank_option, spec.rank or p.options.get(p.rank_option, 1))) \
+                if p.rank_option else 1
+            fam_spec = ModelSpec(p.family, n, d, "lrnn", scan=spec.scan or "brent-kung",
+                                 final_only=spec.final_only, mode="free", rank=rank if p.family == "dplr" else None)
+            fam = {k: predict(replace(fam_spec, n=k)) for k in (4, 8, n)}
+        else:
+            fam = {k: {"size": 0, "depth": 0} for k in (4, 8, n)}
+        extra = {k: (pre[k].size() - fam[k]["size"], pre[k].depth() - fam[k]["depth"]) for k in (4, 8)}
+        per_size = max(0, (extra[8][0] - extra[4][0]) // 4)
+        per_depth = max(0, (extra[8][1] - extra[4][1]) // 4)
+        size = fam[n]["size"] + max(0, extra[4][0] - 4 * per_size) + n * per_size
+        depth = fam[n]["depth"] + max(0, extra[4][1] - 4 * per_depth) + n * per_depth
+        what = f"the {p.family} scan plus " if p.linear else ""
+        return {"size": size, "depth": depth, "exact": False,
+                "how": f"estimate: {what}{per_size} gates per step, measured at n = 4 and 8"}
+    scan = "reduce" if spec.final_only else spec.scan
+    exact = spec.mode == "free"
+    how = "closed form" if exact else "estimate: the free-mode circuit"
+    if spec.name == "dplr":
+        if n <= SCHEDULE_EXACT_N:
+            size, depth = dplr_cost(n, d, spec.rank or 1, scan)
+            return {"size": size, "depth": depth, "exact": exact,
+                    "how": "per-combine cost sum over the schedule" if exact else how}
+        dense = predict(replace(spec, name="dense", rank=None, mode="free"))
+        return {"size": dense["size"], "depth": dense["depth"], "exact": False,
+                "how": "estimate: the dense family's closed form, which bounds DPLR"}
+    if spec.name not in LOG_FAMILIES:  # pragma: no cover - every family is handled above
+        raise SpecError("model", f"no closed form for {spec.name!r}")
+    if n <= SCHEDULE_EXACT_N:
+        return {"size": exact_size(spec.name, scan, n, d), "depth": exact_depth(spec.name, scan, n, d),
+                "exact": exact, "how": how + (" (schedule counted)" if exact else "")}
+    size_f, depth_f = closed_form(spec.name, scan)
+    lo, hi = _pow2_bounds(n)
+    vals = {}
+    for k in {lo, hi}:
+        subs = {n_sym_(): k, d_sym_(): d}
+        vals[k] = (int(size_f.subs(subs)), int(depth_f.subs(subs)))
+    out = {"size": vals[hi][0], "depth": vals[hi][1], "exact": exact and lo == hi,
+           "how": how + (" at n = 2^k" if lo == hi else f" at n = {lo:,} and {hi:,} (bounds)")}
+    if lo != hi:
+        out.update({"size_low": vals[lo][0], "depth_low": vals[lo][1]})
+    return out
+
+
+def n_sym_():
+    from .scans import n_sym
+    return n_sym
+
+
+def d_sym_():
+    from .lrnn_bounds import d_sym
+    return d_sym
+
+
+def check_size(spec: ModelSpec, max_gates: int | None = None) -> dict:
+    """Refuse (``CircuitError``) a spec whose predicted size exceeds ``max_gates`` (default: from the available
+    memory); otherwise return the prediction."""
+    from circuits.guard import BYTES_PER_GATE, max_gates_default
+
+    limit = max_gates_default() if max_gates is None else int(max_gates)
+    pred = predict(spec)
+    if pred["size"] > limit:
+        raise CircuitError(f"{spec.name} at n = {spec.n:,}, d = {spec.d:,} would have about {pred['size']:,} "
+                           f"gates ({pred['size'] * BYTES_PER_GATE / 2**30:,.1f} GiB), above the limit of "
+                           f"{limit:,} gates ({pred['how']})")
+    return pred

@@ -13,7 +13,7 @@ Conventions shared by every preset:
 
 * inputs are named as listed per preset, plus ``h0[i]`` (the initial state); outputs ``h[t][i]`` (all states) or
   ``h[n-1][i]`` (the last state, with ``final_only``; LRNN presets then use the balanced ``reduce`` schedule);
-* ``preset.build(n, d, rank=1, scan="brent-kung", final_only=False, **options) -> Circuit``;
+* ``preset.build(n, d, rank=None, scan="brent-kung", final_only=False, **options) -> Circuit``;
 * ``preset.reference(values, n, **options)`` is the sequential recurrence on the same input values, written
   directly from the architecture's formula (not from the circuit code): exact over ``Fraction`` for the LRNN
   presets (object arrays), float64 for the nonlinear ones. It returns all n states, shape (n, d).
@@ -65,23 +65,26 @@ class Preset:
     def linear(self) -> bool:
         return self.family != "nonlinear"
 
-    def _opts(self, rank: int = 1, **extra) -> dict:
+    def _opts(self, rank: int | None = None, **extra) -> dict:
+        """The build options: defaults, then ``extra``; ``rank`` (None = not given) sets ``rank_option``."""
         unknown = sorted(set(extra) - set(self.options))
         if unknown:
             allowed = ", ".join(self.options) or "none"
             raise CircuitError(f"{self.name}: unknown option(s) {', '.join(unknown)} (options: {allowed})")
         opts = dict(self.options)
         opts.update(extra)
-        if not isinstance(rank, (int, np.integer)) or isinstance(rank, bool):
-            raise CircuitError(f"{self.name}: rank must be an integer, got {rank!r}")
-        if rank != 1:
+        if rank is not None:
+            if not isinstance(rank, (int, np.integer)) or isinstance(rank, bool):
+                raise CircuitError(f"{self.name}: rank must be an integer, got {rank!r}")
             if self.rank_option is None:
-                raise CircuitError(f"{self.name}: the architecture fixes the transition's structure; "
-                                   f"rank = {rank} does not apply (leave it at 1)")
-            if self.rank_option in extra and extra[self.rank_option] != rank:
-                raise CircuitError(f"{self.name}: rank = {rank} and {self.rank_option} = "
-                                   f"{extra[self.rank_option]} disagree")
-            opts[self.rank_option] = int(rank)
+                if rank != 1:
+                    raise CircuitError(f"{self.name}: the architecture fixes the transition's structure; "
+                                       f"rank = {rank} does not apply")
+            else:
+                if self.rank_option in extra and extra[self.rank_option] != rank:
+                    raise CircuitError(f"{self.name}: rank = {rank} and {self.rank_option} = "
+                                       f"{extra[self.rank_option]} disagree")
+                opts[self.rank_option] = int(rank)
         for k, v in opts.items():
             if isinstance(self.options.get(k), int) and not isinstance(self.options.get(k), bool):
                 if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
@@ -89,7 +92,7 @@ class Preset:
                 opts[k] = int(v)
         return opts
 
-    def input_shapes(self, n: int, d: int, rank: int = 1, **extra) -> dict:
+    def input_shapes(self, n: int, d: int, rank: int | None = None, **extra) -> dict:
         """Input array name → shape, in the order the circuit declares them."""
         shapes = dict(self._shapes(n, d, self._opts(rank, **extra)))
         shapes.update(self._state_inputs(d))
@@ -100,7 +103,7 @@ class Preset:
             return {"h0": (d,), "c0": (d,), "n0": (d,)}
         return {"h0": (d,)}
 
-    def build(self, n: int, d: int, rank: int = 1, scan: str = "brent-kung", final_only: bool = False,
+    def build(self, n: int, d: int, rank: int | None = None, scan: str = "brent-kung", final_only: bool = False,
               **extra) -> Circuit:
         """The preset's circuit: outputs ``h[t][i]``, or ``h[n-1][i]`` (the last state) with ``final_only`` or
         ``scan="reduce"`` (which computes the last state only). Nonlinear presets are chains and ignore ``scan``
@@ -126,7 +129,7 @@ class Preset:
         output_states(c, states, n, final_only)
         return c
 
-    def transitions(self, c: Circuit, n: int, d: int, rank: int = 1, **extra) -> Transitions:
+    def transitions(self, c: Circuit, n: int, d: int, rank: int | None = None, **extra) -> Transitions:
         """Declare the preset's inputs (without ``h0``) on ``c`` and return its ``Transitions`` (LRNN presets)."""
         if not self.linear:
             raise CircuitError(f"{self.name} is a nonlinear chain; it has no transitions")
@@ -136,10 +139,10 @@ class Preset:
 
     def reference(self, values: dict, n: int, **extra) -> np.ndarray:
         """The sequential recurrence from the input values: all n states, shape (n, d)."""
-        opts = self._opts(1, **extra)
+        opts = self._opts(None, **extra)
         return self._reference(values, n, opts)
 
-    def sample(self, n: int, d: int, rng, exact: bool = True, rank: int = 1, **extra) -> dict:
+    def sample(self, n: int, d: int, rng, exact: bool = True, rank: int | None = None, **extra) -> dict:
         """Random input values: small fractions p/q (|p| ≤ 3, q ≤ 3) if ``exact``, else floats ~ N(0, 0.5²).
         PD-SSM's ``P`` is column one-hot; sLSTM's ``n0`` is positive."""
         shapes = self.input_shapes(n, d, rank, **extra)

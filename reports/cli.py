@@ -23,39 +23,73 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _add_model_options(p, need_model: bool = False) -> None:
+def _int_arg(lo: int, hi: int | None = None):
+    """An argparse type: an integer in [lo, hi], with a one-line error naming the bound."""
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if v < lo:
+            raise argparse.ArgumentTypeError(f"must be >= {lo}, got {v}")
+        if hi is not None and v > hi:
+            raise argparse.ArgumentTypeError(f"must be <= {hi:,}, got {v:,}")
+        return v
+    return parse
+
+
+def _add_model_options(p, need_model: bool = False, build: bool = True) -> None:
+    from constructions.models import MAX_D, MAX_N
     g = p.add_argument_group("model (instead of FILE)")
     g.add_argument("--model", required=need_model,
                    help="diagonal, pd, dplr, dense (LRNN families), rnn, or a named architecture "
                         "(see 'lrnn-circuits models')")
-    g.add_argument("--n", type=int, default=8, help="sequence length (default 8)")
-    g.add_argument("--d", type=int, default=2, help="state dimension (default 2)")
-    g.add_argument("--rank", type=int, default=1, help="DPLR rank (default 1)")
-    g.add_argument("--scan", default="brent-kung", help="prefix schedule (default brent-kung)")
+    g.add_argument("--n", type=_int_arg(1, MAX_N), default=8, help="sequence length (default 8)")
+    g.add_argument("--d", type=_int_arg(1, MAX_D), default=2, help="state dimension (default 2)")
+    g.add_argument("--rank", type=_int_arg(1), help="DPLR rank (default 1); deltaproduct: Householder factors")
+    g.add_argument("--scan", help="prefix schedule (default brent-kung)")
     g.add_argument("--final-only", action="store_true", help="only the last state (balanced reduction)")
-    g.add_argument("--mode", default="free", choices=["free", "token"],
-                   help="free: parameters are inputs; token: one-hot tokens choose constant transitions")
-    g.add_argument("--alphabet", type=int, default=2, help="token mode: alphabet size (default 2)")
-    g.add_argument("--seed", type=int, default=0, help="token mode: seed of the example parameters")
-    g.add_argument("--m", type=int, default=1, help="rnn: input dimension per step (default 1)")
-    g.add_argument("--hidden", type=int, default=None, help="rnn: hidden width of an MLP step")
-    g.add_argument("--act", default="relu", choices=["relu", "step"], help="rnn: activation")
+    g.add_argument("--mode", choices=["free", "token"],
+                   help="LRNN families. free: parameters are inputs; token: one-hot tokens choose constant "
+                        "transitions")
+    g.add_argument("--alphabet", type=_int_arg(1), help="token mode: alphabet size (default 2)")
+    g.add_argument("--seed", type=_int_arg(0), help="token mode: seed of the example parameters (default 0)")
+    g.add_argument("--m", type=_int_arg(1), help="rnn and some presets: input dimension per step (default 1)")
+    g.add_argument("--hidden", type=_int_arg(1), help="rnn: hidden width of an MLP step")
+    g.add_argument("--act", choices=["relu", "step"], help="rnn: activation (default relu)")
+    if build:
+        g.add_argument("--max-gates", type=_int_arg(1), default=None,
+                       help="refuse to build above this many gates (default: from the available memory)")
 
 
-def _model_kwargs(a) -> dict:
-    return dict(n=a.n, d=a.d, rank=a.rank, scan=a.scan, final_only=a.final_only, mode=a.mode,
-                alphabet=a.alphabet, seed=a.seed, m=a.m, hidden=a.hidden, act=a.act)
+_MODEL_OPTIONS = ("rank", "scan", "final_only", "mode", "alphabet", "seed", "m", "hidden", "act")
+
+
+def _spec(a):
+    """The validated model spec of a command's --model options (flag wording for errors)."""
+    from constructions.models import SpecError, make_spec
+    given = {k: getattr(a, k) for k in _MODEL_OPTIONS}
+    try:
+        return make_spec(a.model, a.n, a.d, **given)
+    except SpecError as e:
+        flag = "--model" if e.option == "model" else "--" + e.option.replace("_", "-")
+        raise UsageError(f"{flag}: {e.reason}") from None
 
 
 def _load(a) -> Circuit:
-    """The circuit of a command: from FILE, or built from --model options."""
+    """The circuit of a command: from FILE, or built from --model options (after the size guard)."""
     path = getattr(a, "file", None)
     model = getattr(a, "model", None)
     if path and model:
         raise UsageError("give either FILE or --model, not both")
     if model:
-        from constructions.models import build_model
-        return build_model(model, **_model_kwargs(a))
+        from constructions.models import build, check_size
+        spec = _spec(a)
+        check_size(spec, getattr(a, "max_gates", None))
+        return build(spec)
+    given = [k for k in _MODEL_OPTIONS if getattr(a, k, None) not in (None, False)]
+    if given:
+        raise UsageError(f"--{given[0].replace('_', '-')} needs --model")
     if not path:
         raise UsageError("give a circuit FILE or --model NAME")
     return Circuit.load(path)
@@ -81,8 +115,8 @@ def cmd_info(a) -> int:
 
 def cmd_draw(a) -> int:
     c = _load(a)
-    fmt = c.draw(a.output, max_gates=a.max_gates)
-    kind = "summary" if c.size() > a.max_gates else "circuit"
+    fmt = c.draw(a.output, max_gates=a.summary_above)
+    kind = "summary" if c.size() > a.summary_above else "circuit"
     print(f"wrote {a.output} ({fmt}, {kind} drawing of {c.size():,} gates)")
     return 0
 
@@ -102,7 +136,7 @@ def cmd_export(a) -> int:
         from circuits.io import write_graphml
         write_graphml(c, a.output)
     else:
-        c.draw(a.output, max_gates=a.max_gates)
+        c.draw(a.output, max_gates=a.summary_above)
     print(f"wrote {a.output} ({a.format})")
     return 0
 
@@ -111,8 +145,12 @@ def cmd_schedule(a) -> int:
     from constructions.scans import SCHEDULES, schedule
     if a.name not in SCHEDULES:
         raise UsageError(f"unknown schedule {a.name!r}; choose one of {', '.join(SCHEDULES)}")
-    if a.n < 1:
-        raise UsageError(f"--n must be >= 1, got {a.n}")
+    from circuits.guard import available_memory
+    nodes = a.n * max(1, (a.n - 1).bit_length())  # kogge-stone has about n·log₂n nodes, the others fewer
+    need = 64 * nodes  # index data per node (levels, ranges, positions), with headroom
+    if need > available_memory() // 2:
+        raise CircuitError(f"{a.name} on n = {a.n:,} would need about {need / 2**30:,.1f} GiB of index data, "
+                           f"more than half the available memory")
     s = schedule(a.name, a.n)
     out = {"schedule": a.name, "n": a.n, "size": s.size, "depth": s.depth}
     if a.json:
@@ -123,29 +161,55 @@ def cmd_schedule(a) -> int:
 
 
 def cmd_stats(a) -> int:
-    from constructions.models import predicted
-    c = _load(a)
-    out = {"model": a.model, **{k: v for k, v in _model_kwargs(a).items()}}
+    from constructions.models import build, check_size, predict
+    spec = _spec(a)
+    out = {"model": a.model, **spec.to_dict()}
+    if a.formula_only:
+        pred = predict(spec)
+        out.update({"size": pred["size"], "depth": pred["depth"], "exact": pred["exact"], "how": pred["how"]})
+        for k in ("size_low", "depth_low"):
+            if k in pred:
+                out[k] = pred[k]
+        if a.json:
+            print(json.dumps(out, indent=2))
+            return 0
+        print(f"model       {_describe(spec)}")
+        lo = f" (at least {pred['size_low']:,})" if "size_low" in pred else ""
+        print(f"size        {pred['size']:,} gates{lo}")
+        lo = f" (at least {pred['depth_low']:,})" if "depth_low" in pred else ""
+        print(f"depth       {pred['depth']:,}{lo}")
+        print(f"from        {pred['how']}" + ("" if pred["exact"] else " (not exact)"))
+        return 0
+    pred = check_size(spec, a.max_gates)
+    c = build(spec)
     out.update({"size": c.size(), "depth": c.depth(), "count_ops": c.count_ops(),
                 "inputs": int(c.input_ids().size), "outputs": int(c.output_ids().size),
                 "max_fanin": c.max_fanin(), "width": c.width()})
-    pred = predicted(a.model, **_model_kwargs(a))
-    if pred is not None:
-        out["closed_form"] = pred
-        out["matches_closed_form"] = pred == {"size": out["size"], "depth": out["depth"]}
+    if pred["exact"]:
+        out["closed_form"] = {"size": pred["size"], "depth": pred["depth"]}
+        out["matches_closed_form"] = out["closed_form"] == {"size": out["size"], "depth": out["depth"]}
+    else:
+        out["estimate"] = {"size": pred["size"], "depth": pred["depth"], "how": pred["how"]}
     if a.json:
         print(json.dumps(out, indent=2))
         return 0
-    print(f"model       {a.model}  (n = {a.n}, d = {a.d}" + (f", rank {a.rank}" if a.model == "dplr" else "")
-          + (f", scan {'reduce' if a.final_only else a.scan}" if a.model != "rnn" else "") + ")")
+    print(f"model       {_describe(spec)}")
     print(f"size        {out['size']:,} gates")
     print(f"depth       {out['depth']}")
     print(f"inputs      {out['inputs']:,}    outputs {out['outputs']:,}")
     print("ops         " + ", ".join(f"{k} {v:,}" for k, v in out["count_ops"].items()))
-    if pred is not None:
+    if pred["exact"]:
         print(f"closed form size {pred['size']:,}, depth {pred['depth']}: "
               + ("matches" if out["matches_closed_form"] else "DIFFERS"))
     return 0
+
+
+def _describe(spec) -> str:
+    parts = [f"n = {spec.n:,}", f"d = {spec.d:,}"] + [f"{k} {v}" for k, v in spec.to_dict().items()
+                                                     if k not in ("name", "n", "d", "final_only")]
+    if spec.final_only:
+        parts.append("last state only")
+    return f"{spec.name}  ({', '.join(parts)})"
 
 
 def cmd_models(a) -> int:
@@ -266,7 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", nargs="?", help="circuit file, or use --model")
     _add_model_options(s)
     s.add_argument("-o", "--output", required=True, help="OUT.svg, OUT.png or OUT.dot")
-    s.add_argument("--max-gates", type=int, default=2000, help="above this many gates draw a summary")
+    s.add_argument("--summary-above", type=_int_arg(1), default=2000, metavar="GATES",
+                   help="above this many gates draw a summary (default 2000)")
     s.set_defaults(func=cmd_draw)
 
     s = sub.add_parser("export", help="convert a circuit (or build a model) to a file format")
@@ -274,18 +339,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_options(s)
     s.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     s.add_argument("-o", "--output", required=True)
-    s.add_argument("--max-gates", type=int, default=2000, help="for --format dot: above this, a summary")
+    s.add_argument("--summary-above", type=_int_arg(1), default=2000, metavar="GATES",
+                   help="for --format dot: above this many gates, a summary (default 2000)")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("schedule", help="size and depth of a prefix schedule (in combine nodes)")
     s.add_argument("name", help="serial, sklansky, kogge-stone, brent-kung, ladner-fischer, han-carlson, "
                                 "blelloch, reduce")
-    s.add_argument("--n", type=int, required=True)
+    s.add_argument("--n", type=_int_arg(1, 2**62), required=True)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_schedule)
 
     s = sub.add_parser("stats", help="build a model's circuit and print its size, depth and gate counts")
     _add_model_options(s, need_model=True)
+    s.add_argument("--formula-only", action="store_true",
+                   help="do not build: size and depth from the closed forms (any n)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stats)
 
@@ -331,7 +399,7 @@ def main(argv=None) -> int:
     except UsageError as e:
         print(f"lrnn-circuits: error: {e}", file=sys.stderr)
         return 2
-    except (CircuitError, ValueError, OSError, MemoryError) as e:
+    except (CircuitError, OSError, MemoryError) as e:  # bad input; InternalError and other bugs keep their traceback
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         print(f"lrnn-circuits: error: {msg}", file=sys.stderr)
         return 2

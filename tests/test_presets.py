@@ -108,6 +108,8 @@ def test_deltaproduct_rank_option():
     assert p.build(4, 5).inputs["beta"].shape == (4, 2)  # default: 2 Householder factors
     assert p.build(4, 5, rank=3).inputs["beta"].shape == (4, 3)  # --rank h sets householders
     assert build_model("deltaproduct", n=4, d=5, householders=4).inputs["beta"].shape == (4, 4)
+    assert build_model("deltaproduct", n=4, d=5, rank=1).inputs["beta"].shape == (4, 1)  # 1 is a rank too
+    assert p.build(4, 5, rank=1).inputs["beta"].shape == (4, 1)
     with pytest.raises(CircuitError):
         p.build(4, 5, rank=3, householders=2)
     with pytest.raises(CircuitError):
@@ -246,8 +248,12 @@ def test_build_model_and_names():
         assert name in names
         c = build_model(name, n=5, d=3)
         assert c.size() > 0 and c.outputs["h"].shape == (5, 3)
-        c = build_model(name, n=5, d=3, final_only=True, scan="reduce")
+        scan = {"scan": "reduce"} if PRESETS[name].linear else {}  # chains have no scan: refused, not ignored
+        c = build_model(name, n=5, d=3, final_only=True, **scan)
         assert list(c.outputs) == ["h[4][0]", "h[4][1]", "h[4][2]"]
+        if not PRESETS[name].linear:
+            with pytest.raises(CircuitError, match="scan: does not apply"):
+                build_model(name, n=5, d=3, scan="sklansky")
     # build_model goes through the same builder
     c1 = build_model("gated-deltanet", n=7, d=4, scan="sklansky")
     c2 = PRESETS["gated-deltanet"].build(7, 4, scan="sklansky")

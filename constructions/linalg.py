@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from circuits.errors import InternalError
+from circuits.errors import CircuitError
 
 __all__ = ["tree_sum", "matmul", "matvec", "product_tree"]
 
@@ -20,7 +20,7 @@ def tree_sum(c, terms: np.ndarray, axis: int = -1) -> np.ndarray:
     carried up). m terms → m − 1 adds, depth ⌈log₂ m⌉."""
     x = np.moveaxis(np.asarray(terms), axis, -1)
     if x.shape[-1] == 0:
-        raise InternalError("tree_sum of zero terms")
+        raise CircuitError("tree_sum of zero terms")
     while x.shape[-1] > 1:
         m = x.shape[-1]
         h = m // 2

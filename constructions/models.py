@@ -25,8 +25,29 @@ def _presets() -> dict:
     return PRESETS
 
 
+BOOLEAN_MODELS = ("parity",)
+
+
 def model_names() -> list[str]:
-    return list(FAMILIES) + ["rnn"] + [p for p in _presets() if p not in FAMILIES and p != "rnn"]
+    return list(FAMILIES) + ["rnn"] + list(BOOLEAN_MODELS) + \
+        [p for p in _presets() if p not in FAMILIES and p != "rnn"]
+
+
+def build_parity(n: int, scan: str = "brent-kung", final_only: bool = False) -> Circuit:
+    """Prefix parity of n bits, y_t = x_0 ⊕ … ⊕ x_t, as a boolean circuit of fan-in-2 XOR gates: the LRNN
+    h_t = h_{t−1} ⊕ x_t over GF(2) run through a prefix schedule (``final_only``: the balanced reduction,
+    output ``y[n-1]`` only). Its size and depth are the schedule's."""
+    from .scans import run, schedule
+
+    c = Circuit("boolean")
+    x = c.input("x", (n,))
+    sched = schedule("reduce" if final_only else scan, n)
+    y = run(sched, np.asarray(x), lambda later, earlier: c.xor(later, earlier))
+    if final_only:
+        c.output(f"y[{n - 1}]", y[-1])
+    else:
+        c.output("y", y)
+    return c
 
 
 def example_tokens(family: str, d: int, alphabet: int, rank: int = 1, seed: int = 0) -> dict:
@@ -71,7 +92,7 @@ class ModelSpec:
     name: str
     n: int
     d: int
-    kind: str  # "lrnn" (a family), "rnn", "preset"
+    kind: str  # "lrnn" (a family), "rnn", "boolean", "preset"
     scan: str | None = None
     final_only: bool = False
     rank: int | None = None
@@ -85,6 +106,8 @@ class ModelSpec:
 
     def to_dict(self) -> dict:
         out = {k: v for k, v in asdict(self).items() if v is not None and k not in ("options", "kind")}
+        if self.kind == "boolean":
+            out.pop("d")
         out.update(dict(self.options))
         return out
 
@@ -107,6 +130,8 @@ def applicable(name: str) -> tuple[str, set[str]]:
         return "lrnn", opts
     if name == "rnn":
         return "rnn", {"m", "hidden", "act"}
+    if name in BOOLEAN_MODELS:
+        return "boolean", {"scan", "final_only"}
     p = _presets().get(name)
     if p is None:
         raise SpecError("model", f"unknown model {name!r}; choose one of {', '.join(model_names())}")
@@ -118,13 +143,18 @@ def applicable(name: str) -> tuple[str, set[str]]:
     return "preset", opts
 
 
-def make_spec(name: str, n: int = 8, d: int = 2, **given) -> ModelSpec:
+def make_spec(name: str, n: int = 8, d: int | None = None, **given) -> ModelSpec:
     """Validate a model request once. ``given`` holds only the options the caller set (None = not set); an
     option that does not apply to the model is refused, not ignored."""
     given = {k: v for k, v in given.items() if v is not None and v is not False}
     kind, opts = applicable(name)
     n = _positive("n", n, 1, MAX_N)
-    d = _positive("d", d, 1, MAX_D)
+    if kind == "boolean":
+        if d is not None:
+            raise SpecError("d", f"does not apply to model {name!r} (its options: {', '.join(sorted(opts))})")
+        d = 1
+    else:
+        d = _positive("d", 2 if d is None else d, 1, MAX_D)
     extra = sorted(set(given) - opts)
     if extra:
         raise SpecError(extra[0], f"does not apply to model {name!r} (its options: "
@@ -156,7 +186,7 @@ def make_spec(name: str, n: int = 8, d: int = 2, **given) -> ModelSpec:
         if act not in ("relu", "step"):
             raise SpecError("act", f"unknown activation {act!r}; choose relu or step")
         kw["act"] = act
-    else:
+    elif kind == "preset":
         p = _presets()[name]
         if "rank" in given:
             kw["rank"] = _positive("rank", given["rank"], 1, MAX_D)
@@ -184,12 +214,14 @@ def build(spec: ModelSpec) -> Circuit:
         return build_lrnn(name, n, d, scan=spec.scan, rank=spec.rank or 1, final_only=spec.final_only)
     if spec.kind == "rnn":
         return build_rnn(n, d, m=spec.m, act=spec.act, hidden=spec.hidden)
+    if spec.kind == "boolean":
+        return build_parity(n, spec.scan, spec.final_only)
     p = _presets()[name]
     return p.build(n=n, d=d, rank=spec.rank, scan=spec.scan or "brent-kung", final_only=spec.final_only,
                    **dict(spec.options))
 
 
-def build_model(name: str, n: int = 8, d: int = 2, **given) -> Circuit:
+def build_model(name: str, n: int = 8, d: int | None = None, **given) -> Circuit:
     """``build(make_spec(name, n, d, **given))``."""
     return build(make_spec(name, n, d, **given))
 
@@ -220,6 +252,21 @@ def predict(spec: ModelSpec) -> dict:
     if spec.kind == "rnn":
         return {"size": rnn_size(n, d, spec.m, spec.hidden), "depth": rnn_depth(n, d, spec.m, spec.hidden),
                 "exact": True, "how": "closed form"}
+    if spec.kind == "boolean":
+        from .scans import closed_form as scan_closed_form
+        from .scans import schedule
+        sc = "reduce" if spec.final_only else spec.scan
+        if n <= SCHEDULE_EXACT_N:
+            s_ = schedule(sc, n)
+            return {"size": s_.size, "depth": s_.depth, "exact": True, "how": "the schedule, counted"}
+        size_f, depth_f = scan_closed_form(sc)
+        lo, hi = _pow2_bounds(n)
+        out = {"size": int(size_f.subs(n_sym_(), hi)), "depth": int(depth_f.subs(n_sym_(), hi)),
+               "exact": lo == hi, "how": "schedule closed form at n = 2^k" if lo == hi else
+               f"schedule closed forms at n = {lo:,} and {hi:,} (bounds)"}
+        if lo != hi:
+            out.update({"size_low": int(size_f.subs(n_sym_(), lo)), "depth_low": int(depth_f.subs(n_sym_(), lo))})
+        return out
     if spec.kind == "preset":
         p = _presets()[spec.name]
         pre = {k: build(replace(spec, n=k)) for k in (4, 8)}

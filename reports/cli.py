@@ -45,7 +45,7 @@ def _add_model_options(p, need_model: bool = False, build: bool = True) -> None:
                    help="diagonal, pd, dplr, dense (LRNN families), rnn, or a named architecture "
                         "(see 'lrnn-circuits models')")
     g.add_argument("--n", type=_int_arg(1, MAX_N), default=8, help="sequence length (default 8)")
-    g.add_argument("--d", type=_int_arg(1, MAX_D), default=2, help="state dimension (default 2)")
+    g.add_argument("--d", type=_int_arg(1, MAX_D), help="state dimension (default 2)")
     g.add_argument("--rank", type=_int_arg(1), help="DPLR rank (default 1); deltaproduct: Householder factors")
     g.add_argument("--scan", help="prefix schedule (default brent-kung)")
     g.add_argument("--final-only", action="store_true", help="only the last state (balanced reduction)")
@@ -87,7 +87,9 @@ def _load(a) -> Circuit:
         spec = _spec(a)
         check_size(spec, getattr(a, "max_gates", None))
         return build(spec)
-    given = [k for k in _MODEL_OPTIONS if getattr(a, k, None) not in (None, False)]
+    given = [k for k in _MODEL_OPTIONS + ("d",) if getattr(a, k, None) not in (None, False)]
+    if getattr(a, "n", 8) != 8:
+        given.append("n")
     if given:
         raise UsageError(f"--{given[0].replace('_', '-')} needs --model")
     if not path:

@@ -19,7 +19,8 @@ LEMMA_IDS = sorted(al.ALL_LEMMAS)
 
 def test_registries_match():
     assert set(al.ALL_LEMMAS) == set(al.NEGATIVE_CONTROLS) == {
-        "affine-assoc", "pd-closure", "pd-operator", "dplr-rank", "rational-addition", "rational-order"}
+        "affine-assoc", "pd-closure", "pd-operator", "dplr-rank", "rational-addition", "rational-order",
+        "deltanet-router"}
 
 
 @pytest.fixture(scope="module")

@@ -37,6 +37,8 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from circuits.errors import CircuitError, InternalError
+
 __all__ = [
     "SCHEDULES",
     "Schedule",
@@ -146,19 +148,19 @@ _VALID = ", ".join(SCHEDULES)
 
 def _check_name(name: str) -> str:
     if name not in SCHEDULES:
-        raise ValueError(f"unknown schedule {name!r}; valid names: {_VALID}")
+        raise CircuitError(f"unknown schedule {name!r}; valid names: {_VALID}")
     return name
 
 
 def _check_n(n) -> int:
     if isinstance(n, bool):
-        raise TypeError(f"n must be an integer >= 1, got {n!r}")
+        raise CircuitError(f"n must be an integer >= 1, got {n!r}")
     try:
         n = operator.index(n)
     except TypeError:
-        raise TypeError(f"n must be an integer >= 1, got {n!r}") from None
+        raise CircuitError(f"n must be an integer >= 1, got {n!r}") from None
     if n < 1:
-        raise ValueError(f"n must be an integer >= 1, got {n} (valid schedules: {_VALID})")
+        raise CircuitError(f"n must be an integer >= 1, got {n} (valid schedules: {_VALID})")
     return n
 
 
@@ -214,7 +216,7 @@ def _index_len(ix, n: int, written: bool) -> int:
     a level writes each position at most once, in row order)."""
     if isinstance(ix, slice):
         if ix.step is None or ix.step < 1 or ix.start is None or ix.start < 0:
-            raise RuntimeError("internal error: bad position slice")
+            raise InternalError("internal error: bad position slice")
         return len(range(ix.start, min(ix.stop, n), ix.step))
     k = ix.shape[0]
     if k:
@@ -223,7 +225,7 @@ def _index_len(ix, n: int, written: bool) -> int:
         else:
             ok = ix.min() >= 0 and ix.max() < n
         if not ok:
-            raise RuntimeError("internal error: bad positions in a level")
+            raise InternalError("internal error: bad positions in a level")
     return k
 
 
@@ -252,7 +254,7 @@ def _position_network(n: int, pair_levels: Iterable[_PosLevel]) -> tuple[list[np
     for i, j in pair_levels:
         k = _index_len(i, n, written=True)
         if _index_len(j, n, written=False) != k:
-            raise RuntimeError("internal error: operand index lengths differ")
+            raise InternalError("internal error: operand index lengths differ")
         if k == 0:
             continue
         if isinstance(i, slice) and isinstance(j, slice) and i.step == j.step:
@@ -263,7 +265,7 @@ def _position_network(n: int, pair_levels: Iterable[_PosLevel]) -> tuple[list[np
         if not (wi == diff).all():
             bad = int(np.flatnonzero(wi != diff)[0])
             a, b = int(pos[i][bad]), int(pos[j][bad])
-            raise RuntimeError(
+            raise InternalError(
                 f"non-contiguous combine: later covers [{a - w[a] + 1}..{a}],"
                 f" earlier covers [{b - w[b] + 1}..{b}]"
             )
@@ -272,7 +274,7 @@ def _position_network(n: int, pair_levels: Iterable[_PosLevel]) -> tuple[list[np
         cur[i] = pos[:k] + nxt  # k <= n: the written positions are distinct
         nxt += k
     if not np.array_equal(w, pos + 1):
-        raise RuntimeError("internal error: position network does not compute all prefixes")
+        raise InternalError("internal error: position network does not compute all prefixes")
     return levels, cur
 
 
@@ -463,26 +465,26 @@ def _verify(name: str, n: int, rows: np.ndarray, sizes: Sequence[int], prefix: n
     sizes = np.asarray(sizes, dtype=_I64)
     offs = n + np.concatenate([[0], np.cumsum(sizes)])
     if rows.shape != (int(offs[-1]) - n, 2) or ranges.shape != (int(offs[-1]), 2) or (sizes <= 0).any():
-        raise RuntimeError(f"internal error: {name} has inconsistent level data for n={n}")
+        raise InternalError(f"internal error: {name} has inconsistent level data for n={n}")
     if rows.shape[0]:
         first = np.repeat(offs[:-1], sizes)
         if rows.min() < 0 or (np.maximum(rows[:, 0], rows[:, 1]) >= first).any():
-            raise RuntimeError("combine reads a node of its own or a later level")
+            raise InternalError("combine reads a node of its own or a later level")
     lo, hi = ranges[:, 0], ranges[:, 1]
     if claimed and not (
         np.array_equal(lo[:n], _arange(n)) and np.array_equal(hi[:n], _arange(n))
         and np.array_equal(lo[n:], lo[rows[:, 1]]) and np.array_equal(hi[n:], hi[rows[:, 0]])
     ):
-        raise RuntimeError(f"internal error: {name} node ranges are inconsistent for n={n}")
+        raise InternalError(f"internal error: {name} node ranges are inconsistent for n={n}")
     bad = np.flatnonzero(lo[rows[:, 0]] != hi[rows[:, 1]] + 1)
     if bad.size:
         a, b = rows[bad[0]]
-        raise RuntimeError(
+        raise InternalError(
             f"non-contiguous combine: later covers [{lo[a]}..{hi[a]}], earlier covers [{lo[b]}..{hi[b]}]"
         )
     want_hi = _arange(n - 1, n) if final_only else _arange(n)
     if not (prefix.shape == want_hi.shape and (lo[prefix] == 0).all() and np.array_equal(hi[prefix], want_hi)):
-        raise RuntimeError(f"internal error: {name} does not compute the prefixes for n={n}")
+        raise InternalError(f"internal error: {name} does not compute the prefixes for n={n}")
 
 
 def _freeze(name: str, n: int, levels: Sequence[np.ndarray], prefix: np.ndarray, final_only: bool) -> Schedule:
@@ -584,7 +586,7 @@ def run(sched: Schedule, leaves, combine: Callable[[np.ndarray, np.ndarray], np.
     """
     leaves = leaves if isinstance(leaves, np.ndarray) else np.asarray(leaves)
     if leaves.ndim == 0 or leaves.shape[0] != sched.n:
-        raise ValueError(
+        raise CircuitError(
             f"leaves must have leading axis {sched.n} for schedule {sched.name!r}, got shape {leaves.shape}"
         )
     if sched.depth == 0:
@@ -598,7 +600,7 @@ def run(sched: Schedule, leaves, combine: Callable[[np.ndarray, np.ndarray], np.
         out = combine(store[lv[:, 0]], store[lv[:, 1]])
         out = out if isinstance(out, np.ndarray) else np.asarray(out)
         if out.shape != (k,) + trailing:
-            raise ValueError(
+            raise CircuitError(
                 f"combine returned shape {out.shape}, expected {(k,) + trailing} "
                 f"(leading axis = number of combines in the level)"
             )

@@ -17,6 +17,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from circuits.errors import CircuitError
 from constructions.scans import (
     SCHEDULES,
     Schedule,
@@ -27,6 +28,7 @@ from constructions.scans import (
     run,
     schedule,
 )
+from proofs_check.scan_monoid import free_monoid_problems, free_monoid_words, structure_problems
 
 P = 1_000_003  # prime; entries < 2^20 so products of two entries fit int64 easily
 NMAX = 300
@@ -62,44 +64,8 @@ def ceil_log2_by_search(n: int) -> int:
     return d
 
 
-def structure_problems(s: Schedule) -> list[str]:
-    """Independent re-check of the node model; returns a list of problems."""
-    problems = []
-    n = s.n
-    lo = list(range(n))
-    hi = list(range(n))
-    used = np.zeros(s.num_nodes, dtype=bool)
-    first = n
-    for L, lv in enumerate(s.levels):
-        if lv.dtype != np.int64 or lv.ndim != 2 or lv.shape[1] != 2 or lv.shape[0] == 0:
-            problems.append(f"level {L}: bad array {lv.dtype} {lv.shape}")
-            continue
-        if lv.min() < 0 or lv.max() >= first:
-            problems.append(f"level {L}: reads a node of its own or a later level")
-            continue
-        for later, earlier in lv.tolist():
-            if lo[later] != hi[earlier] + 1:
-                problems.append(f"level {L}: non-contiguous ({later}, {earlier})")
-            lo.append(lo[earlier])
-            hi.append(hi[later])
-        used[lv.ravel()] = True
-        first += lv.shape[0]
-    if first != s.num_nodes:
-        problems.append("num_nodes does not match the levels")
-    want_shape = (1,) if s.final_only else (n,)
-    if s.prefix.shape != want_shape or s.prefix.dtype != np.int64:
-        problems.append(f"bad prefix array {s.prefix.dtype} {s.prefix.shape}")
-    else:
-        want = [(0, n - 1)] if s.final_only else [(0, i) for i in range(n)]
-        got = [(lo[v], hi[v]) if 0 <= v < len(lo) else None for v in s.prefix.tolist()]
-        if got != want:
-            problems.append("prefix nodes do not cover [0..i]")
-        used[s.prefix] = True
-    if not used[n:].all():
-        problems.append(f"dead combine nodes: {np.flatnonzero(~used[n:]) + n}")
-    if not problems and not np.array_equal(s.ranges, np.array([lo, hi]).T.reshape(-1, 2)):
-        problems.append("Schedule.ranges disagrees")
-    return problems
+# structure_problems (the independent interval re-check of the node model) and the free-monoid evaluation
+# live in proofs_check.scan_monoid, shared with the claim 'scan-prefixes' of `lrnn-circuits verify`.
 
 
 # --------------------------------------------------------------------------
@@ -167,6 +133,8 @@ def test_string_concatenation_monoid(name):
         out = run(schedule(name, n), leaves, cat)
         want = ["".join(leaves[: i + 1]) for i in range(n)]
         assert list(out) == ([want[-1]] if name == "reduce" else want)
+        words = ["".join(w) for w in free_monoid_words(schedule(name, n), leaves)]
+        assert words == list(out)
 
 
 # --------------------------------------------------------------------------
@@ -223,6 +191,7 @@ def test_structure_levels_independent_contiguous_no_dead_nodes(name):
         s = schedule(name, n)
         assert s.name == name and s.n == n and s.final_only == (name == "reduce")
         assert structure_problems(s) == [], (name, n)
+        assert free_monoid_problems(s) == [], (name, n)
         assert s.num_nodes == n + s.size
         assert s.level_offsets.tolist() == [n + sum(lv.shape[0] for lv in s.levels[:L]) for L in range(s.depth + 1)]
 
@@ -263,7 +232,7 @@ def test_errors():
         msg = str(e.value)
         assert "\n" not in msg and all(name in msg for name in SCHEDULES)
     for bad_n in (2.5, "3", None, True):
-        with pytest.raises(TypeError):
+        with pytest.raises(CircuitError):
             schedule("serial", bad_n)
     with pytest.raises(ValueError):
         closed_form("nope")

@@ -24,6 +24,8 @@ report: $(STAMP)
 	@echo "report written to report/index.html"
 
 bench: $(STAMP)
+	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) benchmarks/bench_build.py
 	$(PY) benchmarks/bench_ir.py
 	$(PY) benchmarks/bench_lrnn.py
 

@@ -13,6 +13,15 @@ import numpy as np
 
 _HAS_PRIVATE = hasattr(mmap, "MAP_PRIVATE") and hasattr(mmap, "MAP_ANONYMOUS")
 _PAGE = mmap.PAGESIZE
+_HUGE_PAGE = 2 << 20  # x86-64 / arm64 PMD size
+
+
+def _round(nbytes: int) -> int:
+    """Mapping length: whole pages, and whole 2 MiB huge pages from 2 MiB on. Linux places an anonymous
+    mapping whose length is a multiple of 2 MiB on a 2 MiB boundary, which transparent huge pages need (an
+    unaligned mapping gets only 4 KiB pages, one page fault per 4 KiB on first write)."""
+    step = _HUGE_PAGE if nbytes >= _HUGE_PAGE else _PAGE
+    return -(-nbytes // step) * step
 
 
 def _advise(buf) -> None:
@@ -40,7 +49,7 @@ class Column:
     def _alloc(self, capacity: int) -> np.ndarray:
         nbytes = capacity * self.dtype.itemsize
         if _HAS_PRIVATE and nbytes >= (1 << 16):
-            nbytes = -(-nbytes // _PAGE) * _PAGE
+            nbytes = _round(nbytes)
             self._buf = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
             _advise(self._buf)
             return np.frombuffer(self._buf, dtype=self.dtype)
@@ -52,7 +61,7 @@ class Column:
         new_cap = max(need, cap + (cap >> 1), 1024)
         buf = self._buf
         if buf is not None:
-            nbytes = -(-(new_cap * self.dtype.itemsize) // _PAGE) * _PAGE
+            nbytes = _round(new_cap * self.dtype.itemsize)
             old = self._arr
             self._arr = None
             del old

@@ -17,59 +17,49 @@ of new ids of the broadcast shape (a numpy integer scalar for shape ``()``).
 """
 from __future__ import annotations
 
-import re
-
-from fractions import Fraction
-from numbers import Integral, Rational, Real
+from collections.abc import Callable
+from numbers import Integral
 
 import numpy as np
 
 from ._columns import Column
-from .errors import CircuitError
+from ._graph import ARITY, WIRE, fanin_csr, level_plan, norm_const, ranges
+from .errors import CircuitError, InternalError
 from .names import check_name, element_names, parse_element
 from .ops import ACTIVATIONS, BASES, BOOLEAN_VALUED, BY_NAME, NUM_CODES, OPS, WIDE
 
-__all__ = ["Circuit", "WIRE"]
+__all__ = ["Circuit", "WIRE", "extension"]
 
-WIRE = np.int32  # dtype of wire ids
 _I64 = np.iinfo(np.int64)
+_CHUNK = 1 << 14  # gates per depth-gather chunk in _gates
 
-# arity per op code (wide gates are looked up in the wide table); variadic ops stored inline have 2 args
-_ARITY = np.zeros(128, dtype=np.int64)
-for _op in OPS.values():
-    _ARITY[_op.code] = 2 if _op.arity is None else _op.arity
-    _ARITY[_op.code | WIDE] = -1
+# Deprecated aliases, kept importable while callers move to ``circuits._graph`` (``ranges``, ``ARITY``,
+# ``norm_const``): proofs_check/equivalence/symbolic.py imports ``circuits.core._ranges``.
+_ranges = ranges
+_ARITY = ARITY
+_norm_const = norm_const
+
+# ---------------------------------------------------------------------------------------------------------
+# Methods implemented in sibling modules (evaluation, symbolic view, I/O, drawing). Those modules depend on
+# this one, not the other way round (the package's import graph has no cycle): each registers its entry
+# points here with ``@extension(name)`` when it is imported, and ``circuits/__init__.py`` imports them all,
+# which Python does before any ``circuits.*`` module can be used.
+_EXTENSIONS: dict[str, Callable] = {}
 
 
-_CONST_STR = re.compile(r"^\s*[+-]?\d+(\.\d+)?(\s*/\s*\d+)?\s*$")
+def extension(name: str):
+    """Decorator: register ``fn`` as the implementation behind the ``Circuit`` method ``name``."""
+    def deco(fn):
+        _EXTENSIONS[name] = fn
+        return fn
+    return deco
 
 
-def _norm_const(value):
-    """A constant as an exact number: int, or Fraction with denominator > 1."""
-    if isinstance(value, (bool, np.bool_)):
-        return int(value)
-    if isinstance(value, (Integral, np.integer)):
-        return int(value)
-    if isinstance(value, str):
-        if not _CONST_STR.match(value):
-            raise CircuitError(f"constant {value[:40]!r} is not an integer or a fraction 'p/q'")
-        try:
-            v = Fraction(value.strip())
-        except (ValueError, ZeroDivisionError):
-            raise CircuitError(f"constant {value!r} is not an integer or a fraction 'p/q'") from None
-    elif isinstance(value, Rational):
-        v = Fraction(int(value.numerator), int(value.denominator))
-    elif isinstance(value, (Real, np.floating)):
-        f = float(value)
-        if not np.isfinite(f):
-            raise CircuitError(f"constant {value!r} is not finite")
-        v = Fraction(f)
-    else:
-        try:  # sympy Rational and the like
-            v = Fraction(int(value.p), int(value.q))
-        except (AttributeError, TypeError):
-            raise CircuitError(f"constant {value!r} is not a number") from None
-    return int(v) if v.denominator == 1 else v
+def _ext(name: str) -> Callable:
+    fn = _EXTENSIONS.get(name)
+    if fn is None:  # pragma: no cover - only if circuits/__init__.py stops importing a sibling module
+        raise InternalError(f"Circuit.{name}: no implementation registered (circuits/__init__.py imports them)")
+    return fn
 
 
 class Circuit:
@@ -124,15 +114,21 @@ class Circuit:
     # ------------------------------------------------------------------------------------------------------
     # validation helpers
     def _ids(self, a) -> np.ndarray:
-        arr = np.asarray(a)
-        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.integer) or arr.size == 0):
-            raise CircuitError(f"wire ids must be integers, got an array of {arr.dtype}")
+        arr = a if type(a) is np.ndarray else np.asarray(a)
+        dt = arr.dtype
+        if dt.kind not in "iu":
+            if arr.size == 0 and dt.kind != "O":
+                return arr.astype(WIRE)
+            raise CircuitError(f"wire ids must be integers, got an array of {dt}")
         if arr.size:
-            lo, hi = int(arr.min()), int(arr.max())
-            if lo < 0 or hi >= self._op.n:
+            n = self._op.n
+            # one pass: negative ids read as unsigned are huge, so a single max checks both ends
+            u = arr if dt.kind == "u" else arr.view(dt.str.replace("i", "u"))
+            if int(u.max()) >= n:
+                lo, hi = int(arr.min()), int(arr.max())
                 bad = lo if lo < 0 else hi
-                raise CircuitError(f"wire {bad} does not exist (the circuit has {self._op.n} wires)")
-        return arr.astype(WIRE, copy=False)
+                raise CircuitError(f"wire {bad} does not exist (the circuit has {n} wires)")
+        return arr if dt == WIRE else arr.astype(WIRE)
 
     def _check_op(self, name: str) -> None:
         if name not in self._allowed:
@@ -140,7 +136,8 @@ class Circuit:
                                f"(it admits: {', '.join(sorted(self._allowed))})")
 
     def _touch(self) -> None:
-        self._cache.clear()
+        if self._cache:
+            self._cache.clear()
 
     @staticmethod
     def _ret(ids: np.ndarray, shape: tuple):
@@ -167,10 +164,7 @@ class Circuit:
     def _unary(self, name: str, a):
         self._check_op(name)
         a = self._ids(a)
-        d = self._depth.data
-        depth = d[a.ravel()] + 1
-        del d
-        return self._ret(self._append(BY_NAME[name].code, a.ravel(), None, depth), a.shape)
+        return self._gates(BY_NAME[name].code, a, None)
 
     def _fold(self, name: str, a: np.ndarray, b: np.ndarray):
         """Identities known when the circuit is built: x·1 = x, x·0 = 0, x + 0 = x, x − 0 = x. Returns the
@@ -196,40 +190,69 @@ class Circuit:
     def _binary(self, name: str, a, b):
         self._check_op(name)
         a, b = self._ids(a), self._ids(b)
+        small = None
         if a.shape != b.shape:
+            small = (a, b)  # the arguments before broadcasting: their depths are gathered once
             try:
                 a, b = np.broadcast_arrays(a, b)
             except ValueError:
                 raise CircuitError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast") from None
-        if self.fold and name in ("add", "sub", "mul"):
+        if self.fold and name in ("add", "sub", "mul") and (0 in self._const_ids or 1 in self._const_ids):
             res = self._fold(name, a, b)
             if res is not None:
                 need = res < 0
                 if need.any():
                     res[need] = self._binary_gates(name, a[need], b[need])
                 return self._ret(res, res.shape)
-        return self._binary_gates(name, a, b)
+        return self._gates(BY_NAME[name].code, a, b, small)
 
     def _binary_gates(self, name: str, a: np.ndarray, b: np.ndarray):
+        return self._gates(BY_NAME[name].code, a, b)
+
+    def _gates(self, code: int, a: np.ndarray, b: np.ndarray | None, small=None):
+        """Append one gate per element of ``a`` (and ``b``, same shape; None for unary gates), writing the
+        columns in place. Depths are gathered in chunks of ``_CHUNK`` gates, so that the index conversion and
+        the gathered values stay in cache."""
         shape, k = a.shape, a.size
         start = self._op.n
-        # fast path: write the columns in place (no temporaries beyond one gather)
-        for col in (self._op, self._a0, self._a1, self._depth):
+        cols = (self._op, self._a0, self._a1, self._depth)
+        for col in cols:
             col.reserve(k)
-        self._op.grow_into(k)[...] = BY_NAME[name].code
-        a0 = self._a0.grow_into(k)
+        op_v, a0, a1, out = (col.grow_into(k) for col in cols)
+        op_v.fill(code)
         a0.reshape(shape)[...] = a
-        a1 = self._a1.grow_into(k)
-        a1.reshape(shape)[...] = b
+        if b is None:
+            a1.fill(-1)
+        else:
+            a1.reshape(shape)[...] = b
         d = self._depth._arr
-        out = self._depth.grow_into(k)
-        np.take(d, a0, out=out)
-        np.maximum(out, np.take(d, a1), out=out)
-        out += 1
-        del d, out, a0, a1
-        self._size += k
+        if small is not None and small[0].size + small[1].size <= k:
+            # broadcast arguments: gather the depths of the smaller arrays, broadcast their maximum
+            np.maximum(d[small[0]], d[small[1]], out=out.reshape(shape))
+            out += 1
+        elif k <= _CHUNK:
+            if b is None:
+                np.add(d[a0], 1, out=out)
+            else:
+                np.maximum(d[a0], d[a1], out=out)
+                out += 1
+        else:
+            tmp = np.empty(_CHUNK, dtype=np.int32)
+            for s in range(0, k, _CHUNK):
+                e = min(s + _CHUNK, k)
+                o = out[s:e]
+                np.take(d, a0[s:e], out=o, mode="wrap")  # ids are checked: "wrap" only skips the buffering
+                if b is not None:
+                    t = tmp[: e - s]
+                    np.take(d, a1[s:e], out=t, mode="wrap")
+                    np.maximum(o, t, out=o)
+                o += 1
+        del d, op_v, a0, a1, out
+        if code > 1:
+            self._size += k
         self._touch()
-        return self._ret(np.arange(start, start + k, dtype=WIRE), shape)
+        ids = np.arange(start, start + k, dtype=WIRE)
+        return ids.reshape(shape)[()] if shape == () else ids.reshape(shape)
 
     def _wide(self, name: str, args: np.ndarray, weights=None, theta=None):
         """Gates with their arguments on the last axis of ``args`` (shape S + (k,)), stored in the wide table."""
@@ -329,7 +352,7 @@ class Circuit:
         return ids
 
     def _const_id(self, value) -> int:
-        v = _norm_const(value)
+        v = norm_const(value)
         if self.basis in BOOLEAN_VALUED and v not in (0, 1):
             raise CircuitError(f"constant {v} is not 0 or 1, as the {self.basis} basis requires")
         wid = self._const_ids.get(v)
@@ -436,8 +459,6 @@ class Circuit:
         ``other``'s outputs as a dict name → wire ids here. One batched call per (depth, op) group of
         ``other``; the copied gates go through the normal builders, so this circuit's basis and fan-in limit
         are enforced and constant identities fold."""
-        from .evaluate import plan
-
         names = [nm for nm, _, _ in other._inputs]
         missing = [nm for nm in names if nm not in inputs]
         if missing:
@@ -456,7 +477,7 @@ class Circuit:
             m[g] = int(self.const(other._consts[int(other._a0.data[g])]))
         a0, a1 = other._a0.data, other._a1.data
         woff, wargs, wwts, wth = other._w_off.data, other._w_args.data, other._w_wts.data, other._w_theta.data
-        for code, g in plan(other):
+        for code, g in other.level_plan():
             name = OPS[code & ~WIDE].name
             if code & WIDE:
                 rows = a0[g]
@@ -535,6 +556,88 @@ class Circuit:
             out[k] = v
         return out
 
+    def wide_table(self):
+        """The wide (CSR) table as read-only views ``(offsets, args, weights, theta)``: row ``r`` (a wide gate's
+        ``arg0``) has arguments ``args[offsets[r]:offsets[r+1]]`` with those weights, and threshold ``theta[r]``."""
+        cols = self.columns()
+        return cols["wide_offsets"], cols["wide_args"], cols["wide_weights"], cols["wide_theta"]
+
+    @property
+    def num_inputs(self) -> int:
+        """Number of input elements."""
+        return self._n_input_elems
+
+    def cached(self, key: str, compute: Callable):
+        """Memo of a derived value, dropped on the next append: ``compute(self)`` the first time."""
+        val = self._cache.get(key)
+        if val is None:
+            val = compute(self)
+            self._cache[key] = val
+        return val
+
+    def level_plan(self) -> list:
+        """Gates grouped by (depth, op code) in evaluation order: ``[(code, gate_ids), ...]`` (cached)."""
+        return self.cached("plan", lambda c: level_plan(c._op.data, c._depth.data))
+
+    def reserve(self, gates: int, wide_args: int = 0) -> None:
+        """Make room for ``gates`` more wires (and ``wide_args`` wide-table arguments) up front, e.g. from a
+        predicted size, so that the columns do not grow while the circuit is built."""
+        gates = int(gates)
+        if gates < 0 or wide_args < 0:
+            raise CircuitError("reserve: counts must be >= 0")
+        for col in (self._op, self._a0, self._a1, self._depth):
+            col.reserve(gates)
+        if wide_args:
+            self._w_args.reserve(int(wide_args))
+            self._w_wts.reserve(int(wide_args))
+
+    @classmethod
+    def _from_columns(cls, basis, op, a0, a1, depth, woff, wargs, wwts, wtheta, consts, inputs, outputs,
+                      fanin_limit=None) -> "Circuit":
+        """A circuit around columns that ``circuits.io.from_columns`` has validated (gate references, op
+        codes, basis, depths, the wide table, the input list). ``a0`` of input gates is replaced by the input
+        ordinals here; constants, names and outputs are checked as the builders check them."""
+        n = int(np.asarray(op).size)
+        c = cls(basis, fanin_limit=fanin_limit, capacity=max(n, 16))
+        op = np.asarray(op, dtype=np.int8)
+        a0 = np.array(a0, dtype=WIRE)
+        in_ids = np.concatenate([np.asarray(i).ravel() for _, _, i in inputs]).astype(np.int64) if inputs \
+            else np.zeros(0, np.int64)
+        if in_ids.size:
+            a0[in_ids] = np.arange(in_ids.size)
+        for v in consts:
+            if basis in BOOLEAN_VALUED and v not in (0, 1):
+                raise CircuitError(f"constant {v} is not 0 or 1, as the {basis} basis requires")
+        c._op.extend(op)
+        c._a0.extend(a0)
+        c._a1.extend(np.asarray(a1).astype(WIRE))
+        c._depth.extend(np.asarray(depth).astype(np.int32))
+        c._w_off.n = 0
+        c._w_off.extend(np.asarray(woff, dtype=np.int64))
+        c._w_args.extend(np.asarray(wargs).astype(WIRE))
+        c._w_wts.extend(np.asarray(wwts, dtype=np.int64))
+        c._w_theta.extend(np.asarray(wtheta, dtype=np.int64))
+        c._size = int(((op.astype(np.int64) & ~WIDE) > 1).sum())
+        c._consts = list(consts)
+        cg = np.flatnonzero(op == 1)
+        for g in cg.tolist():
+            c._const_ids.setdefault(c._consts[int(a0[g])], g)
+        for name, shape, wid in inputs:
+            check_name(name)
+            c._claim_name(name, shape, "input")
+            arr = np.asarray(wid, dtype=WIRE).reshape(shape)
+            arr.flags.writeable = False
+            c._inputs.append((name, shape, arr))
+        c._n_input_elems = int(in_ids.size)
+        for name, shape, wid in outputs:
+            check_name(name)
+            arr = np.asarray(wid, dtype=np.int64).reshape(shape)
+            if arr.size and (arr.min() < 0 or arr.max() >= n):
+                raise CircuitError(f"output {name!r} names a wire that does not exist")
+            c.output(name, arr.astype(WIRE))
+        c._touch()
+        return c
+
     def fanin_csr(self):
         """Arguments of every wire as CSR: ``(offsets, args)``, ``args[offsets[g]:offsets[g+1]]`` in order."""
         cached = self._cache.get("csr")
@@ -551,7 +654,7 @@ class Circuit:
             r = int(self._a0.data[g])
             lo, hi = self._w_off.data[r], self._w_off.data[r + 1]
             return self._w_args.data[lo:hi].tolist()
-        ar = int(_ARITY[code])
+        ar = int(ARITY[code])
         return [int(self._a0.data[g]), int(self._a1.data[g])][:ar]
 
     def op_of(self, g: int) -> str:
@@ -605,7 +708,7 @@ class Circuit:
             return 0
         op = self._op.data
         present = np.flatnonzero(np.bincount(op.view(np.uint8), minlength=128))[:128]
-        best = int(_ARITY[present].max())
+        best = int(ARITY[present].max())
         woff = self._w_off.data
         if woff.size > 1:
             best = max(best, int(np.diff(woff).max()))
@@ -637,11 +740,6 @@ class Circuit:
             path.append(g)
         return path[::-1]
 
-    def degree(self) -> int:
-        """Formal degree (inputs 1, constants 0, add/sub/neg max, mul sum), max over outputs; arithmetic only."""
-        from .evaluate import degree_of
-        return degree_of(self)
-
     def cone(self, ids=None) -> np.ndarray:
         """Sorted wire ids that the given wires (default: the outputs) depend on, themselves included."""
         ids = self.output_ids() if ids is None else self._ids(ids).ravel()
@@ -650,7 +748,7 @@ class Circuit:
         frontier = np.unique(ids)
         while frontier.size:
             mark[frontier] = True
-            nxt = args[_ranges(offsets[frontier], offsets[frontier + 1] - offsets[frontier])]
+            nxt = args[ranges(offsets[frontier], offsets[frontier + 1] - offsets[frontier])]
             nxt = np.unique(nxt)
             frontier = nxt[~mark[nxt]]
         return np.flatnonzero(mark)
@@ -663,92 +761,48 @@ class Circuit:
                 "max_fanout": self.max_fanout(), "width": self.width()}
 
     # ------------------------------------------------------------------------------------------------------
-    # evaluation, symbolic, export (implemented in sibling modules)
+    # evaluation, symbolic, export (implemented in sibling modules, see ``extension``)
+    def degree(self) -> int:
+        """Formal degree (inputs 1, constants 0, add/sub/neg max, mul sum), max over outputs; arithmetic only."""
+        return _ext("degree")(self)
+
     def evaluate(self, values=None, domain="float", **kw):
         """Evaluate the outputs. ``values`` maps input names (array names or element names) to numbers or
         arrays with an optional leading batch axis. Domains: ``"float"``, ``"int"`` (exact Python ints),
         ``"fraction"``, ``("gf", p)``, ``"bool"``. Returns output name → value (array for array outputs)."""
-        from .evaluate import evaluate
-        return evaluate(self, values or {}, domain, **kw)
+        return _ext("evaluate")(self, values or {}, domain, **kw)
 
     def to_sympy(self, flat: bool = False, max_gates: int = 200_000):
-        from .symbolic import to_sympy
-        return to_sympy(self, flat=flat, max_gates=max_gates)
+        return _ext("to_sympy")(self, flat=flat, max_gates=max_gates)
 
     def to_networkx(self):
-        from .io import to_networkx
-        return to_networkx(self)
+        return _ext("to_networkx")(self)
 
     def save(self, path) -> None:
-        from .io import save
-        save(self, path)
+        _ext("save")(self, path)
 
     @classmethod
     def load(cls, path) -> "Circuit":
-        from .io import load
-        return load(path)
+        return _ext("load")(path)
 
     def to_json(self) -> dict:
-        from .io import to_json
-        return to_json(self)
+        return _ext("to_json")(self)
 
     @classmethod
     def from_json(cls, obj) -> "Circuit":
-        from .io import from_json
-        return from_json(obj)
+        return _ext("from_json")(obj)
 
     def write_aiger(self, path) -> None:
-        from .io import write_aiger
-        write_aiger(self, path)
+        _ext("write_aiger")(self, path)
 
     def write_blif(self, path) -> None:
-        from .io import write_blif
-        write_blif(self, path)
+        _ext("write_blif")(self, path)
 
     def to_dot(self, max_gates: int = 2000) -> str:
-        from .draw import to_dot
-        return to_dot(self, max_gates=max_gates)
+        return _ext("to_dot")(self, max_gates=max_gates)
 
     def draw(self, path, max_gates: int = 2000) -> str:
-        from .draw import draw
-        return draw(self, path, max_gates=max_gates)
+        return _ext("draw")(self, path, max_gates=max_gates)
 
     def _repr_svg_(self):
-        from .draw import render_svg
-        return render_svg(self.to_dot())
-
-
-def fanin_csr(op, a0, a1, woff, wargs):
-    """CSR of the arguments of every wire, from raw columns (see ``Circuit.fanin_csr``)."""
-    ar = _ARITY[op]
-    wide = ar < 0
-    rows = a0[wide]
-    cnt = ar.copy()
-    cnt[wide] = woff[rows + 1] - woff[rows]
-    offsets = np.zeros(op.size + 1, dtype=np.int64)
-    np.cumsum(cnt, out=offsets[1:])
-    args = np.empty(int(offsets[-1]), dtype=WIRE)
-    has1 = ar >= 1
-    args[offsets[:-1][has1]] = a0[has1]
-    has2 = ar == 2
-    args[offsets[:-1][has2] + 1] = a1[has2]
-    if wide.any():
-        lens = cnt[wide]
-        args[_ranges(offsets[:-1][wide], lens)] = wargs[_ranges(woff[rows], lens)]
-    return offsets, args
-
-
-def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
-    """Concatenation of ``arange(s, s + l)`` for each (s, l), vectorised."""
-    lens = np.asarray(lens, dtype=np.int64)
-    total = int(lens.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.asarray(starts, dtype=np.int64)
-    keep = lens > 0
-    starts, lens = starts[keep], lens[keep]
-    ends = np.cumsum(lens)
-    out = np.ones(total, dtype=np.int64)
-    out[0] = starts[0]
-    out[ends[:-1]] = starts[1:] - (starts[:-1] + lens[:-1]) + 1
-    return np.cumsum(out)
+        return _ext("render_svg")(self.to_dot())

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .core import extension
 from .errors import CircuitError
 from .ops import NUM_CODES, OPS, WIDE
 
@@ -32,6 +33,7 @@ def _q(s: str) -> str:
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@extension("to_dot")
 def to_dot(c, max_gates: int = 2000) -> str:
     """DOT source of the circuit (or of its per-level summary above ``max_gates`` gates)."""
     if c.size() > max_gates:
@@ -43,9 +45,11 @@ def to_dot(c, max_gates: int = 2000) -> str:
     g.set_node_defaults(fontname="Helvetica", fontsize="11", style="filled")
     g.set_edge_defaults(arrowsize="0.6")
     names = {w: nm for nm, w in c.input_elements()}
-    op = c._op.data
-    depth = c._depth.data
-    a0 = c._a0.data
+    cols = c.columns()
+    consts = c.constants
+    op = cols["op"]
+    depth = cols["depth"]
+    a0 = cols["arg0"]
     used = np.zeros(len(c), dtype=bool)
     _, args = c.fanin_csr()
     used[args] = True
@@ -59,7 +63,7 @@ def to_dot(c, max_gates: int = 2000) -> str:
         if name == "input":
             node = pydot.Node(f"w{w}", label=_q(names.get(w, f"in{w}")), shape="box", fillcolor=COLOURS[name])
         elif name == "const":
-            node = pydot.Node(f"w{w}", label=_q(str(c._consts[int(a0[w])])), shape="box", style="filled,dashed",
+            node = pydot.Node(f"w{w}", label=_q(str(consts[int(a0[w])])), shape="box", style="filled,dashed",
                               fillcolor=COLOURS[name])
         elif name == "threshold":
             _, th = c.threshold_params(w)
@@ -94,8 +98,9 @@ def to_dot(c, max_gates: int = 2000) -> str:
 
 def summary_dot(c) -> str:
     """Per-level summary: bands of depth levels, each with its gate counts per op."""
-    op = c._op.data.astype(np.int64) & ~WIDE
-    depth = c._depth.data.astype(np.int64)
+    cols = c.columns()
+    op = cols["op"].astype(np.int64) & ~WIDE
+    depth = cols["depth"].astype(np.int64)
     D = int(depth.max()) if depth.size else 0
     bands = min(max(D, 1), SUMMARY_BANDS)
     edges = np.linspace(1, D + 1, bands + 1).astype(np.int64) if D else np.array([1, 1])
@@ -106,7 +111,7 @@ def summary_dot(c) -> str:
         np.add.at(counts, (np.clip(band, 0, bands - 1), op[gate]), 1)
     n_in = int(c.input_ids().size)
     title = f"summary: {c.size():,} gates, depth {c.depth()}, {n_in:,} inputs (too many gates to draw)"
-    inputs = f"inputs: {n_in:,}   constants: {len(c._consts)}"
+    inputs = f"inputs: {n_in:,}   constants: {len(c.constants)}"
     lines = [
         "digraph summary {",
         '  rankdir=TB; node [shape=box, style="filled,rounded", fontname="Helvetica", fontsize=11, '
@@ -161,10 +166,12 @@ def render(dot_src: str, fmt: str) -> bytes:
         raise CircuitError(f"in-process graphviz failed: {str(e).splitlines()[0][:200]}") from None
 
 
+@extension("render_svg")
 def render_svg(dot_src: str) -> str:
     return render(dot_src, "svg").decode("utf-8")
 
 
+@extension("draw")
 def draw(c, path, max_gates: int = 2000) -> str:
     """Draw to ``path`` (.svg, .png, or .dot/.gv for the source). Returns the format written."""
     from .io import atomic_write_bytes, atomic_write_text

@@ -20,9 +20,12 @@ from numbers import Integral
 
 import numpy as np
 
+from . import _graph
+from ._graph import ranges
+from .core import extension
 from .errors import CircuitError
 from .names import element_names
-from .ops import OPS, WIDE
+from .ops import BY_NAME, OPS, WIDE
 
 __all__ = ["evaluate", "make_domain", "Domain", "degree_of", "plan"]
 
@@ -351,50 +354,276 @@ def make_domain(domain) -> Domain:
 # the schedule
 def plan(circuit):
     """Groups of gates by (depth, op code), in evaluation order: list of ``(code, gate_ids)``."""
-    cached = circuit._cache.get("plan")
-    if cached is not None:
-        return cached
-    op = circuit._op.data
-    depth = circuit._depth.data
-    gates = np.flatnonzero(depth > 0)
+    return circuit.level_plan()
+
+
+#: a depth level with at most this many gates is "narrow"; consecutive narrow levels form one run
+NARROW = 48
+#: a run is evaluated in topological chunks of at most this many gates
+CHUNK = 1 << 16
+#: runs shorter than this many levels are not worth the scalar path
+MIN_RUN_LEVELS = 8
+
+_C = {nm: BY_NAME[nm].code for nm in ("add", "sub", "mul", "neg", "and", "or", "xor", "not", "relu", "step")}
+
+
+class _Run:
+    """Consecutive narrow depth levels (``gates``: their ids, ascending). Built on first use: the (code, gates)
+    groups for the level-by-level path, and topological chunks for the scalar path (gates in id order, their
+    arguments as indices into a local list that starts with the values read from outside the chunk)."""
+
+    __slots__ = ("gates", "codes", "_groups", "_chunks")
+
+    def __init__(self, gates, codes):
+        self.gates = gates
+        self.codes = codes
+        self._groups = None
+        self._chunks = None
+
+    def groups(self, cols):
+        if self._groups is None:
+            self._groups = _graph_groups(cols["op"], cols["depth"], self.gates)
+        return self._groups
+
+    def chunks(self, cols):
+        if self._chunks is not None:
+            return self._chunks
+        a0, a1 = cols["arg0"], cols["arg1"]
+        out = []
+        for s in range(0, self.gates.size, CHUNK):
+            G = self.gates[s : s + CHUNK]
+            x = a0[G].astype(np.int64)
+            y = a1[G].astype(np.int64)
+            y = np.where(y < 0, x, y)  # unary gates: any valid index
+            args = np.concatenate([x, y])
+            g0 = int(G[0])
+            span = int(G[-1]) - g0 + 1
+            if span <= 4 * G.size:  # a dense map of the chunk's id range
+                where = np.full(span, -1, dtype=np.int64)
+                where[G - g0] = np.arange(G.size)
+                rel = args - g0
+                inside = (rel >= 0) & (rel < span)
+                pos = np.full(args.size, -1, dtype=np.int64)
+                pos[inside] = where[rel[inside]]
+                local = pos >= 0
+            else:
+                pos = np.searchsorted(G, args)
+                local = pos < G.size
+                local[local] = G[pos[local]] == args[local]
+            ext, inv = np.unique(args[~local], return_inverse=True)
+            idx = np.empty(args.size, dtype=np.int32)
+            idx[local] = ext.size + pos[local]
+            idx[~local] = inv
+            m = G.size
+            out.append((G, ext.astype(np.int32), idx[:m], idx[m:]))
+        self._chunks = out
+        return out
+
+
+def _graph_groups(op, depth, gates):
+    """(code, ids) groups of ``gates`` by (depth, op), in evaluation order (``level_plan`` on a subset)."""
+    if not gates.size:
+        return []
     key = depth[gates].astype(np.int64) * 128 + op[gates]
     order = np.argsort(key, kind="stable")
-    gates = gates[order].astype(np.int64)
+    g = gates[order].astype(np.int64)
     key = key[order]
     bounds = np.flatnonzero(np.diff(key)) + 1
-    starts = np.concatenate([[0], bounds]).astype(np.int64)
-    ends = np.concatenate([bounds, [key.size]]).astype(np.int64)
-    groups = [(int(key[s] & 127), gates[s:e]) for s, e in zip(starts.tolist(), ends.tolist())] if key.size else []
-    circuit._cache["plan"] = groups
-    return groups
+    starts = np.concatenate([[0], bounds]).tolist()
+    ends = np.concatenate([bounds, [key.size]]).tolist()
+    return [(c, g[a:b]) for c, a, b in zip((key[starts] & 127).tolist(), starts, ends)]
 
 
-def _run(circuit, dom: Domain, vals: np.ndarray, upto: int | None = None):
-    """Fill ``vals`` (wires × batch) for all gates, given inputs and constants already set."""
-    a0 = circuit._a0.data
-    a1 = circuit._a1.data
-    woff = circuit._w_off.data
-    wargs = circuit._w_args.data
-    wwts = circuit._w_wts.data
-    wth = circuit._w_theta.data
-    from .core import _ranges
-    for code, g in plan(circuit):
-        name = OPS[code & ~WIDE].name
-        if code & WIDE:
-            rows = a0[g]
-            lo, hi = woff[rows], woff[rows + 1]
-            lens = hi - lo
-            idx = _ranges(lo, lens)
-            starts = np.zeros(len(g), dtype=np.int64)
-            np.cumsum(lens[:-1], out=starts[1:])
-            vals[g] = dom.wide(name, vals[wargs[idx]], starts, wwts[idx], wth[rows])
-        elif name in ("add", "sub", "mul", "and", "or", "xor"):
-            fn = getattr(dom, name + "_" if name in ("and", "or") else name)
-            vals[g] = fn(vals[a0[g]], vals[a1[g]])
+def _schedule(circuit) -> list:
+    """The evaluation schedule (cached on the circuit): a list of items in evaluation order, each a
+    ``(code, gates)`` group of one depth level, or a ``_Run`` of at least ``MIN_RUN_LEVELS`` consecutive
+    levels of at most ``NARROW`` gates each."""
+    def build(c):
+        cols = c.columns()
+        depth, op = cols["depth"], cols["op"]
+        if not depth.size or int(depth.max()) == 0:
+            return []
+        D = int(depth.max())
+        width = np.bincount(depth, minlength=D + 1)
+        narrow = width <= NARROW
+        narrow[0] = False
+        edge = np.diff(np.concatenate([[0], narrow.astype(np.int8), [0]]))
+        lo, hi = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)  # runs of levels [lo, hi)
+        keep = hi - lo >= MIN_RUN_LEVELS
+        lo, hi = lo[keep], hi[keep]
+        run_of = np.full(D + 1, -1, dtype=np.int64)
+        if lo.size:
+            run_of[np.repeat(lo, hi - lo) + _graph.ranges(np.zeros(lo.size), hi - lo)] = \
+                np.repeat(np.arange(lo.size), hi - lo)
+        gates = np.flatnonzero(depth > 0)
+        rid = run_of[depth[gates]]
+        in_run = rid >= 0
+        groups = _graph_groups(op, depth, gates[~in_run])
+        runs = []
+        if lo.size:
+            rg = gates[in_run]
+            rr = rid[in_run]
+            if rr.size > 1 and (rr[1:] < rr[:-1]).any():  # a stable sort keeps the ids ascending in each run
+                order = np.argsort(rr, kind="stable")
+                rg, rr = rg[order], rr[order]
+            cuts = np.searchsorted(rr, np.arange(lo.size + 1))
+            for r in range(lo.size):
+                g = rg[cuts[r] : cuts[r + 1]]
+                runs.append((int(lo[r]), _Run(g, frozenset(np.unique(op[g]).tolist()))))
+        items, k = [], 0
+        for level, run in runs:
+            while k < len(groups) and int(depth[groups[k][1][0]]) < level:
+                items.append(groups[k])
+                k += 1
+            items.append(run)
+        items.extend(groups[k:])
+        return items
+    return circuit.cached("eval_schedule", build)
+
+
+def _group(dom: Domain, vals, code, g, a0, a1, woff, wargs, wwts, wth):
+    name = OPS[code & ~WIDE].name
+    if code & WIDE:
+        rows = a0[g]
+        lo, hi = woff[rows], woff[rows + 1]
+        lens = hi - lo
+        idx = ranges(lo, lens)
+        starts = np.zeros(len(g), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        vals[g] = dom.wide(name, vals[wargs[idx]], starts, wwts[idx], wth[rows])
+        return
+    s, e = int(g[0]), int(g[-1]) + 1
+    out = slice(s, e) if e - s == g.size else g  # groups are ascending: a full range is a slice
+    if type(dom) is FloatDomain and name in _UFUNC and vals.dtype == np.float64:
+        _float_group(_UFUNC[name], vals, g, a0, a1, s if e - s == g.size else None)
+        return
+    if name in ("add", "sub", "mul", "and", "or", "xor"):
+        fn = getattr(dom, name + "_" if name in ("and", "or") else name)
+        vals[out] = fn(vals[a0[g]], vals[a1[g]])
+    else:
+        fn = getattr(dom, "not_" if name == "not" else name)
+        vals[out] = fn(vals[a0[g]])
+
+
+_UFUNC = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "neg": np.negative, "relu": None}
+del _UFUNC["relu"]
+_ROWS = 1 << 15  # values per chunk of a float group (rows × batch), so that the gathered operands stay in cache
+
+
+def _float_group(fn, vals, g, a0, a1, start):
+    """A group over float64 in chunks: gather the operands into reused buffers, write the result in place
+    (same ufuncs as ``FloatDomain``, so the same results)."""
+    B = vals.shape[1]
+    R = max(1, _ROWS // B)
+    k = g.size
+    bx = np.empty((min(R, k), B))
+    by = np.empty((min(R, k), B)) if fn.nin == 2 else None
+    for i in range(0, k, R):
+        j = min(i + R, k)
+        gi = g[i:j]
+        x = bx[: j - i]
+        np.take(vals, a0[gi], axis=0, out=x, mode="wrap")
+        if start is not None:
+            dst = vals[start + i : start + j]
         else:
-            fn = getattr(dom, "not_" if name == "not" else name)
-            vals[g] = fn(vals[a0[g]])
+            dst = x
+        if by is None:
+            fn(x, out=dst)
+        else:
+            y = by[: j - i]
+            np.take(vals, a1[gi], axis=0, out=y, mode="wrap")
+            fn(x, y, out=dst)
+        if start is None:
+            vals[gi] = dst
+
+
+def _run(circuit, dom: Domain, vals: np.ndarray):
+    """Fill ``vals`` (wires × batch) for all gates, given inputs and constants already set."""
+    cols = circuit.columns()
+    a0, a1 = cols["arg0"], cols["arg1"]
+    woff, wargs, wwts, wth = circuit.wide_table()
+    scalar = _scalar_kernel(dom) if vals.shape[1] == 1 else None
+    for item in _schedule(circuit):
+        if isinstance(item, _Run):
+            if scalar is not None and item.codes <= scalar[1]:
+                _run_scalar(item, cols, vals, scalar[0])
+            else:
+                for code, g in item.groups(cols):
+                    _group(dom, vals, code, g, a0, a1, woff, wargs, wwts, wth)
+        else:
+            _group(dom, vals, item[0], item[1], a0, a1, woff, wargs, wwts, wth)
     return vals
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the scalar path for narrow runs at batch 1: one Python operation per gate, same results as the numpy path
+def _scalar_kernel(dom: Domain):
+    """(per-op functions, op codes they cover) for the scalar path, or None where it does not apply."""
+    C = _C
+    if type(dom) is FloatDomain:
+        k = {C["neg"]: lambda x, y: -x,
+             C["relu"]: lambda x, y: x if x > 0.0 or x != x else 0.0,
+             C["step"]: lambda x, y: 1.0 if x >= 0 else 0.0,
+             C["and"]: lambda x, y: 1.0 if (x != 0 and y != 0) else 0.0,
+             C["or"]: lambda x, y: 1.0 if (x != 0 or y != 0) else 0.0,
+             C["xor"]: lambda x, y: 1.0 if ((x != 0) != (y != 0)) else 0.0,
+             C["not"]: lambda x, y: 0.0 if x != 0 else 1.0}
+        return ("field", k), frozenset(k) | {C["add"], C["sub"], C["mul"]}
+    if type(dom) in (IntDomain, FractionDomain):
+        k = {C["neg"]: lambda x, y: -x,
+             C["relu"]: lambda x, y: x if x > 0 else 0,
+             C["step"]: lambda x, y: 1 if x >= 0 else 0,
+             C["and"]: lambda x, y: 1 if (x != 0 and y != 0) else 0,
+             C["or"]: lambda x, y: 1 if (x != 0 or y != 0) else 0,
+             C["xor"]: lambda x, y: 1 if ((x != 0) != (y != 0)) else 0,
+             C["not"]: lambda x, y: 0 if x != 0 else 1}
+        return ("field", k), frozenset(k) | {C["add"], C["sub"], C["mul"]}
+    if type(dom) is GFDomain:
+        return ("gf", dom.p), frozenset({C["add"], C["sub"], C["mul"], C["neg"]})
+    if type(dom) is BoolDomain:
+        k = {C["and"]: lambda x, y: x and y, C["or"]: lambda x, y: x or y,
+             C["xor"]: lambda x, y: x != y, C["not"]: lambda x, y: not x}
+        return ("field", k), frozenset(k)
+    return None
+
+
+def _run_scalar(run: _Run, cols, vals, kernel):
+    ADD, SUB, MUL = _C["add"], _C["sub"], _C["mul"]
+    kind, k = kernel
+    col = vals[:, 0]
+    op = cols["op"]
+    for G, ext, xs, ys in run.chunks(cols):
+        ops = op[G]
+        L = col[ext].tolist()
+        ap = L.append
+        if kind == "gf":
+            p = k
+            for o, x, y in zip(ops.tolist(), xs.tolist(), ys.tolist()):
+                if o == ADD:
+                    ap((L[x] + L[y]) % p)
+                elif o == MUL:
+                    ap((L[x] * L[y]) % p)
+                elif o == SUB:
+                    ap((L[x] - L[y]) % p)
+                else:
+                    ap((-L[x]) % p)
+        else:
+            for o, x, y in zip(ops.tolist(), xs.tolist(), ys.tolist()):
+                if o == ADD:
+                    ap(L[x] + L[y])
+                elif o == MUL:
+                    ap(L[x] * L[y])
+                elif o == SUB:
+                    ap(L[x] - L[y])
+                else:
+                    ap(k[o](L[x], L[y]))
+        res = L[ext.size:]
+        if vals.dtype == object:
+            tmp = np.empty(len(res), dtype=object)
+            tmp[:] = res
+            col[G] = tmp
+        else:
+            col[G] = res
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -405,7 +634,7 @@ def _input_values(circuit, values: dict, dom: Domain):
     known = set()
     got = []
     batch = None
-    for name, shape, ids in circuit._inputs:
+    for name, shape, ids in circuit.input_arrays():
         known.add(name)
         if name in values:
             raw = values[name]
@@ -441,6 +670,7 @@ def _input_values(circuit, values: dict, dom: Domain):
     return got, batch
 
 
+@extension("evaluate")
 def evaluate(circuit, values: dict, domain="float", outputs=None):
     dom = make_domain(domain)
     got, batch = _input_values(circuit, values, dom)
@@ -453,15 +683,15 @@ def evaluate(circuit, values: dict, domain="float", outputs=None):
             vals[flat_ids] = arr.reshape(-1, 1)
         else:
             vals[flat_ids] = arr.reshape(b, -1).T
-    op = circuit._op.data
-    cidx = np.flatnonzero(op == 1)
+    cols = circuit.columns()
+    cidx = np.flatnonzero(cols["op"] == 1)
     if cidx.size:
-        cv = np.array([dom.const(circuit._consts[i]) for i in circuit._a0.data[cidx].tolist()],
-                      dtype=dom.dtype)
+        consts = circuit.constants
+        cv = np.array([dom.const(consts[i]) for i in cols["arg0"][cidx].tolist()], dtype=dom.dtype)
         vals[cidx] = cv.reshape(-1, 1)
     _run(circuit, dom, vals)
     result = {}
-    for name, shape, ids in circuit._outputs:
+    for name, shape, ids in circuit.output_arrays():
         if outputs is not None and name not in outputs:
             continue
         v = vals[ids.ravel()]  # (m, B)
@@ -499,6 +729,7 @@ class _DegreeDomain(Domain):
         return x
 
 
+@extension("degree")
 def degree_of(circuit) -> int:
     bad = set(circuit.count_ops()) - {"add", "sub", "mul", "neg"}
     if bad:
@@ -507,12 +738,13 @@ def degree_of(circuit) -> int:
     if n == 0:
         return 0
     # int64 is exact while 2**depth fits; otherwise Python ints
-    dtype = np.int64 if int(circuit._depth.data.max()) < 62 else object
+    cols = circuit.columns()
+    dtype = np.int64 if int(cols["depth"].max()) < 62 else object
     dom = _DegreeDomain(dtype)
     vals = np.zeros((n, 1), dtype=dtype)
-    vals[circuit._op.data == 0] = 1
+    vals[cols["op"] == 0] = 1
     _run(circuit, dom, vals)
-    ids = circuit.output_ids() if circuit._outputs else np.arange(n)
+    ids = circuit.output_ids() if circuit.output_arrays() else np.arange(n)
     return int(vals[ids, 0].max()) if ids.size else 0
 
 
@@ -550,15 +782,16 @@ def height_bits(circuit, wires=None) -> tuple[np.ndarray, np.ndarray]:
         raise CircuitError(f"height_bits() is defined for arithmetic circuits; this one has {', '.join(sorted(bad))}")
     n = len(circuit)
     vals = np.zeros((n, 1), dtype=np.complex128)
-    op = circuit._op.data
-    consts = np.flatnonzero(op == 1)
-    a0 = circuit._a0.data
+    cols = circuit.columns()
+    consts = np.flatnonzero(cols["op"] == 1)
+    a0 = cols["arg0"]
+    values = circuit.constants
     for w in consts.tolist():
-        f = Fraction(circuit.constants[int(a0[w])])
+        f = Fraction(values[int(a0[w])])
         num = abs(f.numerator)
         vals[w, 0] = complex(math.log2(num) if num else -np.inf, math.log2(f.denominator))
     with np.errstate(over="ignore", invalid="ignore"):
         _run(circuit, _HeightDomain(), vals)
-    ids = (circuit.output_ids() if circuit._outputs else np.arange(n)) if wires is None else np.asarray(wires)
+    ids = (circuit.output_ids() if circuit.output_arrays() else np.arange(n)) if wires is None else np.asarray(wires)
     v = vals[ids, 0]
     return v.real.copy(), v.imag.copy()

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .core import _ARITY, WIRE, Circuit, _norm_const, fanin_csr
+from ._graph import ARITY, WIRE, fanin_csr, norm_const
+from .core import Circuit, extension
 from .errors import CircuitError
 from .names import check_name, group_elements
-from .ops import BASES, BOOLEAN_VALUED, BY_NAME, NUM_CODES, OPS, WIDE
+from .ops import BASES, BY_NAME, NUM_CODES, OPS, WIDE
 
 FORMAT = "lrnn-circuits"
 VERSION = 1
@@ -103,7 +104,7 @@ def from_columns(basis, op, a0, a1, depth, woff, wargs, wwts, wtheta, consts, in
     if ((base == BY_NAME["threshold"].code) & ~wide).any():
         raise CircuitError("threshold gate outside the wide table")
     ids = np.arange(n)
-    ar = _ARITY[ucode]
+    ar = ARITY[ucode]
     for col, mask in ((a0, ar >= 1), (a1, ar == 2)):
         bad_g = np.flatnonzero(mask & ((col < 0) | (col >= ids)))
         if bad_g.size:
@@ -140,49 +141,20 @@ def from_columns(basis, op, a0, a1, depth, woff, wargs, wwts, wtheta, consts, in
     in_ids = np.concatenate([np.asarray(i).ravel() for _, _, i in inputs]) if inputs else np.zeros(0, np.int64)
     if in_ids.size != in_gates.size or not np.array_equal(np.sort(in_ids), in_gates):
         raise CircuitError("the input list does not match the input gates")
-    c = Circuit(basis, fanin_limit=fanin_limit, capacity=max(n, 16))
-    a0 = a0.copy()
-    if in_ids.size:
-        a0[in_ids] = np.arange(in_ids.size)
-    c._op.extend(op)
-    c._a0.extend(a0.astype(WIRE))
-    c._a1.extend(a1.astype(WIRE))
-    c._depth.extend(depth.astype(np.int32))
-    c._w_off.n = 0
-    c._w_off.extend(woff)
-    c._w_args.extend(wargs.astype(WIRE))
-    c._w_wts.extend(wwts)
-    c._w_theta.extend(wtheta)
-    c._size = int((base > 1).sum())
-    for v in consts:
-        if basis in BOOLEAN_VALUED and v not in (0, 1):
-            raise CircuitError(f"constant {v} is not 0 or 1, as the {basis} basis requires")
-    c._consts = list(consts)
-    for g in cg.tolist():
-        c._const_ids.setdefault(c._consts[int(a0[g])], g)
-    for name, shape, wid in inputs:
-        check_name(name)
-        c._claim_name(name, shape, "input")
-        arr = np.asarray(wid, dtype=WIRE).reshape(shape)
-        arr.flags.writeable = False
-        c._inputs.append((name, shape, arr))
-    c._n_input_elems = int(in_ids.size)
-    for name, shape, wid in outputs:
-        check_name(name)
-        arr = np.asarray(wid, dtype=np.int64).reshape(shape)
-        if arr.size and (arr.min() < 0 or arr.max() >= n):
-            raise CircuitError(f"output {name!r} names a wire that does not exist")
-        c.output(name, arr.astype(WIRE))
-    return c
+    return Circuit._from_columns(basis, op, a0, a1, depth, woff, wargs, wwts, wtheta, consts, inputs, outputs,
+                                 fanin_limit=fanin_limit)
 
 
 # ---------------------------------------------------------------------------------------------------------
 # JSON
+@extension("to_json")
 def to_json(c: Circuit) -> dict:
     names = dict((wid, nm) for nm, wid in c.input_elements())
-    op = c._op.data.tolist()
-    a0 = c._a0.data.tolist()
-    a1 = c._a1.data.tolist()
+    cols = c.columns()
+    op = cols["op"].tolist()
+    a0 = cols["arg0"].tolist()
+    a1 = cols["arg1"].tolist()
+    consts = c.constants
     gates = []
     for g, code in enumerate(op):
         base = code & ~WIDE
@@ -190,7 +162,7 @@ def to_json(c: Circuit) -> dict:
         if base == 0:
             gates.append(["input", names[g]])
         elif base == 1:
-            gates.append(["const", _const_json(c._consts[a0[g]])])
+            gates.append(["const", _const_json(consts[a0[g]])])
         elif code & WIDE:
             args = c.args_of(g)
             if nm == "threshold":
@@ -198,7 +170,7 @@ def to_json(c: Circuit) -> dict:
                 gates.append(["threshold", args, w, th])
             else:
                 gates.append([nm, *args])
-        elif _ARITY[code] == 2:
+        elif ARITY[code] == 2:
             gates.append([nm, a0[g], a1[g]])
         else:
             gates.append([nm, a0[g]])
@@ -212,6 +184,7 @@ def _int(x, what):
     return x
 
 
+@extension("from_json")
 def from_json(obj) -> Circuit:
     if not isinstance(obj, dict):
         raise CircuitError("not a circuit: the JSON top level must be an object")
@@ -251,7 +224,7 @@ def from_json(obj) -> Circuit:
                 raise CircuitError(f"gate {i}: a constant is [\"const\", int or \"p/q\"]")
             op[i] = 1
             a0[i] = len(consts)
-            consts.append(_norm_const(g[1]))
+            consts.append(norm_const(g[1]))
             continue
         if name == "threshold":
             if len(g) != 4 or not isinstance(g[1], list) or not isinstance(g[2], list) or len(g[1]) != len(g[2]) \
@@ -304,13 +277,14 @@ def from_json(obj) -> Circuit:
 # npz
 def _save_npz(c: Circuit, path) -> None:
     meta = {"format": FORMAT, "version": VERSION, "basis": c.basis, "fanin_limit": c.fanin_limit,
-            "consts": [_const_json(v) for v in c._consts],
-            "inputs": [[n, list(s)] for n, s, _ in c._inputs],
-            "outputs": [[n, list(s)] for n, s, _ in c._outputs]}
+            "consts": [_const_json(v) for v in c.constants],
+            "inputs": [[n, list(s)] for n, s, _ in c.input_arrays()],
+            "outputs": [[n, list(s)] for n, s, _ in c.output_arrays()]}
+    cols = c.columns()
     with atomic_open(path, "wb") as fh:
-        np.savez(fh, meta=np.array(json.dumps(meta)), op=c._op.data, arg0=c._a0.data, arg1=c._a1.data,
-                 depth=c._depth.data, wide_offsets=c._w_off.data, wide_args=c._w_args.data,
-                 wide_weights=c._w_wts.data, wide_theta=c._w_theta.data, input_ids=c.input_ids(),
+        np.savez(fh, meta=np.array(json.dumps(meta)), op=cols["op"], arg0=cols["arg0"], arg1=cols["arg1"],
+                 depth=cols["depth"], wide_offsets=cols["wide_offsets"], wide_args=cols["wide_args"],
+                 wide_weights=cols["wide_weights"], wide_theta=cols["wide_theta"], input_ids=c.input_ids(),
                  output_ids=c.output_ids())
 
 
@@ -369,7 +343,7 @@ def _load_npz(path) -> Circuit:
                 isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) and isinstance(x[1], list)
                 and all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in x[1]) for x in specs):
             raise CircuitError(f"{path}: corrupt metadata ({key!r} must be a list of [name, shape])")
-    consts = [_norm_const(v) for v in consts]
+    consts = [norm_const(v) for v in consts]
     return from_columns(meta["basis"], data["op"], data["arg0"], data["arg1"], data["depth"],
                         data["wide_offsets"], data["wide_args"], data["wide_weights"], data["wide_theta"], consts,
                         _split(data["input_ids"], meta["inputs"]), _split(data["output_ids"], meta["outputs"]),
@@ -389,6 +363,7 @@ def _json_loads(text: str, what: str):
 
 # ---------------------------------------------------------------------------------------------------------
 # dispatch
+@extension("save")
 def save(c: Circuit, path) -> None:
     path = Path(path)
     ext = path.suffix.lower()
@@ -400,6 +375,7 @@ def save(c: Circuit, path) -> None:
         raise CircuitError(f"save: unknown extension {ext!r} (use .json or .npz)")
 
 
+@extension("load")
 def load(path) -> Circuit:
     path = Path(path)
     if not path.exists():
@@ -422,6 +398,7 @@ def load(path) -> Circuit:
 
 # ---------------------------------------------------------------------------------------------------------
 # networkx / GraphML
+@extension("to_networkx")
 def to_networkx(c: Circuit):
     """A ``networkx.DiGraph``: one node per wire (attributes ``op``, ``depth``, and ``name`` for inputs,
     ``value`` for constants, ``outputs`` for output wires), one edge per (argument, gate) pair with attribute
@@ -431,22 +408,24 @@ def to_networkx(c: Circuit):
 
     g = nx.DiGraph()
     n = len(c)
-    op = c._op.data
-    dep = c._depth.data.tolist()
+    cols = c.columns()
+    consts = c.constants
+    op = cols["op"]
+    dep = cols["depth"].tolist()
     names = {w: nm for nm, w in c.input_elements()}
     outs: dict[int, list[str]] = {}
     for nm, w in c.output_elements():
         outs.setdefault(w, []).append(nm)
     opname = [OPS[k].name for k in range(NUM_CODES)]
     base = (op.astype(np.int64) & ~WIDE).tolist()
-    a0 = c._a0.data.tolist()
+    a0 = cols["arg0"].tolist()
     nodes = []
     for i in range(n):
         attrs = {"op": opname[base[i]], "depth": dep[i]}
         if i in names:
             attrs["name"] = names[i]
         elif base[i] == 1:
-            attrs["value"] = str(c._consts[a0[i]])
+            attrs["value"] = str(consts[a0[i]])
         if i in outs:
             attrs["outputs"] = ",".join(outs[i])
         nodes.append((i, attrs))
@@ -486,7 +465,7 @@ def _require_boolean(c: Circuit, fmt: str) -> None:
     if bad:
         raise CircuitError(f"{fmt} needs a boolean circuit (and/or/xor/not); this one has "
                            f"{', '.join(sorted(bad))} gates")
-    for v in c._consts:
+    for v in c.constants:
         if v not in (0, 1):
             raise CircuitError(f"{fmt} needs boolean constants; this circuit has the constant {v}")
 
@@ -516,19 +495,19 @@ def _varint(values: np.ndarray) -> bytes:
 
 def _aig_lower(c: Circuit):
     """Map the circuit to AND gates with complemented edges: returns (literal per wire, AND triples)."""
-    from .evaluate import plan
-
     _require_boolean(c, "AIGER")
     n = len(c)
     lit = np.zeros(n, dtype=np.int64)
     in_ids = c.input_ids()
     lit[in_ids] = 2 * (np.arange(in_ids.size, dtype=np.int64) + 1)
-    op = c._op.data
+    cols = c.columns()
+    consts = c.constants
+    op = cols["op"]
     cg = np.flatnonzero(op == 1)
-    lit[cg] = [int(c._consts[k]) for k in c._a0.data[cg].tolist()]
+    lit[cg] = [int(consts[k]) for k in cols["arg0"][cg].tolist()]
     nxt = in_ids.size + 1  # next AND variable
     lhs_l, r0_l, r1_l = [], [], []
-    a0, a1 = c._a0.data, c._a1.data
+    a0, a1 = cols["arg0"], cols["arg1"]
 
     def alloc(k):
         nonlocal nxt
@@ -559,7 +538,7 @@ def _aig_lower(c: Circuit):
             xs = nxt_xs
         return xs[0]
 
-    for code, g in plan(c):
+    for code, g in c.level_plan():
         name = OPS[code & ~WIDE].name
         if code & WIDE:
             for gg in g.tolist():
@@ -591,6 +570,7 @@ def _aig_lower(c: Circuit):
     return lit, lhs, np.maximum(r0, r1), np.minimum(r0, r1), in_ids.size
 
 
+@extension("write_aiger")
 def write_aiger(c: Circuit, path) -> None:
     """Binary AIGER (``aig M I L O A``), with a symbol table naming inputs and outputs."""
     lit, lhs, r0, r1, I = _aig_lower(c)
@@ -768,6 +748,7 @@ def _aig_circuit(I, A, r0, r1, out_lits, in_names, out_names) -> Circuit:
     return from_columns("boolean", op, a0, a1, depth, [0], [], [], [], [0, 1], inputs, outputs)
 
 
+@extension("write_blif")
 def write_blif(c: Circuit, path) -> None:
     """BLIF: ``.names`` covers for and/or/xor/not gates (n-ary xor as a chain), buffers for outputs."""
     _require_boolean(c, "BLIF")
@@ -779,9 +760,11 @@ def write_blif(c: Circuit, path) -> None:
     p = "_n"  # prefix of internal node names, lengthened until no input/output name starts with it
     while any(nm.startswith(p) for nm in list(in_names.values()) + [nm for nm, _ in out_elems]):
         p = "_" + p
-    op = c._op.data.tolist()
-    a0 = c._a0.data.tolist()
-    a1 = c._a1.data.tolist()
+    cols = c.columns()
+    consts = c.constants
+    op = cols["op"].tolist()
+    a0 = cols["arg0"].tolist()
+    a1 = cols["arg1"].tolist()
 
     def ref(w):
         return in_names.get(w, f"{p}{w}")
@@ -796,7 +779,7 @@ def write_blif(c: Circuit, path) -> None:
         if base == 0:
             continue
         if base == 1:
-            lines.append(f".names {p}{g}" + ("\n1" if c._consts[a0[g]] else ""))
+            lines.append(f".names {p}{g}" + ("\n1" if consts[a0[g]] else ""))
             continue
         name = OPS[base].name
         args = c.args_of(g) if code & WIDE else ([a0[g], a1[g]] if name != "not" else [a0[g]])

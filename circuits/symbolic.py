@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .core import extension
 from .errors import CircuitError
 from .names import element_names
 from .ops import WIDE
@@ -19,6 +20,7 @@ def _boolean(c) -> bool:
     return c.basis in ("boolean", "threshold")
 
 
+@extension("to_sympy")
 def to_sympy(c, flat: bool = False, max_gates: int = 200_000, symbols: dict | None = None):
     """Output name → sympy expression (an object array of expressions for array outputs).
 
@@ -35,9 +37,11 @@ def to_sympy(c, flat: bool = False, max_gates: int = 200_000, symbols: dict | No
     sym = {}
     for name, wid in c.input_elements():
         sym[wid] = (symbols or {}).get(name) or sp.Symbol(name)
-    op = c._op.data
-    a0 = c._a0.data
-    a1 = c._a1.data
+    cols = c.columns()
+    consts = c.constants
+    op = cols["op"]
+    a0 = cols["arg0"]
+    a1 = cols["arg1"]
     ex: dict[int, object] = {}
     for g in cone.tolist():
         code = int(op[g])
@@ -45,7 +49,7 @@ def to_sympy(c, flat: bool = False, max_gates: int = 200_000, symbols: dict | No
         if base == 0:
             e = sym[g]
         elif base == 1:
-            v = c._consts[int(a0[g])]
+            v = consts[int(a0[g])]
             e = (sp.true if v else sp.false) if boolean else sp.Rational(v.numerator, v.denominator) \
                 if hasattr(v, "denominator") else sp.Integer(v)
         elif code & WIDE:
@@ -89,12 +93,12 @@ def to_sympy(c, flat: bool = False, max_gates: int = 200_000, symbols: dict | No
         ex[g] = e
     if flat:
         out = {}
-        for name, shape, ids in c._outputs:
+        for name, shape, ids in c.output_arrays():
             for en, wid in zip(element_names(name, shape), ids.ravel().tolist()):
                 out[en] = ex[wid]
         return out
     out = {}
-    for name, shape, ids in c._outputs:
+    for name, shape, ids in c.output_arrays():
         if shape == ():
             out[name] = ex[int(ids)]
         else:

@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 
 from circuits import CircuitError
-from circuits.core import _ranges
+from circuits._graph import ranges as _ranges
 from circuits.ops import OPS, WIDE
 
 from ..verdict import Verdict

@@ -34,7 +34,6 @@ size and depth are sums over the schedule's nodes of per-combine costs (``dplr_c
 """
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import numpy as np
@@ -42,6 +41,7 @@ import sympy as sp
 
 from circuits import CircuitError
 
+from .common import ceil_log2
 from .scans import SCHEDULES, n_sym, schedule
 from .scans import closed_form as scan_closed_form
 
@@ -166,8 +166,6 @@ def _tree_depth(depths: list[int]) -> int:
     return max(dep + pl for dep, pl in zip(depths, p))
 
 
-def _clog(x: int) -> int:
-    return math.ceil(math.log2(x)) if x > 1 else 0
 
 
 def _apply_cost(node, dx, dplus, d):
@@ -176,7 +174,7 @@ def _apply_cost(node, dx, dplus, d):
         prod = max(node["dA"], dx) + 1
         return 2 * d * d, _tree_depth([prod] * d + [dplus])
     r = node["form"]
-    dw = max(node["dV"], dx) + 1 + _clog(d)
+    dw = max(node["dV"], dx) + 1 + ceil_log2(d)
     duw = max(node["dU"], dw) + 1
     ddx = max(node["dD"], dx) + 1
     size = r * d + r * (d - 1) + d * r + d + d * (r + 1)
@@ -186,13 +184,13 @@ def _apply_cost(node, dx, dplus, d):
 def _to_dense_cost(node, d):
     r = node["form"]
     prod = max(node["dU"], node["dV"]) + 1
-    return d * d * r + d * d * (r - 1) + d, max(prod + _clog(r), node["dD"]) + 1
+    return d * d * r + d * d * (r - 1) + d, max(prod + ceil_log2(r), node["dD"]) + 1
 
 
 def _compose_cost(n2, n1, d, out_form):
     if out_form > 0:
         r2, r1 = n2["form"], n1["form"]
-        dM = max(n2["dV"], n1["dU"]) + 1 + _clog(d)
+        dM = max(n2["dV"], n1["dU"]) + 1 + ceil_log2(d)
         ddu = max(n2["dD"], n1["dU"]) + 1
         dum = max(n2["dU"], dM) + 1
         dleft = _tree_depth([dum] * r2 + [ddu])
@@ -210,7 +208,7 @@ def _compose_cost(n2, n1, d, out_form):
         else:
             dense.append(nd["dA"])
     size += 2 * d**3 - d * d
-    return size, {"form": 0, "dA": max(dense) + 1 + _clog(d)}
+    return size, {"form": 0, "dA": max(dense) + 1 + ceil_log2(d)}
 
 
 def dplr_cost(n: int, d: int, rank: int, scan: str) -> tuple[int, int]:

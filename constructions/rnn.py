@@ -17,21 +17,16 @@ Exact figures (every step has the same shape, and its deepest path runs through 
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from circuits import Circuit, CircuitError
 
+from .common import ceil_log2
 from .linalg import tree_sum
 
 __all__ = ["build_rnn", "rnn_reference", "rnn_size", "rnn_depth", "ACTIVATIONS"]
 
 ACTIVATIONS = ("relu", "step")
-
-
-def _clog(x: int) -> int:
-    return math.ceil(math.log2(x)) if x > 1 else 0
 
 
 def _layer(c, W, h, U, x, bias, act):
@@ -100,9 +95,9 @@ def rnn_size(n: int, d: int, m: int = 1, hidden: int | None = None) -> int:
 
 
 def rnn_depth(n: int, d: int, m: int = 1, hidden: int | None = None) -> int:
-    per = 2 + _clog(d + m + 1)
+    per = 2 + ceil_log2(d + m + 1)
     if hidden is not None:
-        per += 2 + _clog(hidden + 1)
+        per += 2 + ceil_log2(hidden + 1)
     return n * per
 
 

@@ -39,6 +39,9 @@ import numpy as np
 
 from circuits.errors import CircuitError, InternalError
 
+from .common import ceil_log2 as _ceil_log2
+from .common import floor_log2 as _floor_log2
+
 __all__ = [
     "SCHEDULES",
     "Schedule",
@@ -162,16 +165,6 @@ def _check_n(n) -> int:
     if n < 1:
         raise CircuitError(f"n must be an integer >= 1, got {n} (valid schedules: {_VALID})")
     return n
-
-
-def _ceil_log2(n: int) -> int:
-    """ceil(log2 n) for n >= 1 (0 for n = 1)."""
-    return (n - 1).bit_length()
-
-
-def _floor_log2(n: int) -> int:
-    """floor(log2 n) for n >= 1."""
-    return n.bit_length() - 1
 
 
 # --------------------------------------------------------------------------

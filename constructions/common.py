@@ -1,0 +1,52 @@
+"""Small helpers shared by the constructions: integer logarithms and random exact inputs.
+
+Each exists once here; the builders, the closed forms and the checks import them.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+__all__ = ["ceil_log2", "floor_log2", "random_fractions", "random_integers", "random_onehot_columns"]
+
+
+def ceil_log2(n: int) -> int:
+    """⌈log₂ n⌉ for an integer n ≥ 1, exact for any size (no floats); 0 for n ≤ 1 (no halving rounds needed)."""
+    n = int(n)
+    return (n - 1).bit_length() if n > 1 else 0
+
+
+def floor_log2(n: int) -> int:
+    """⌊log₂ n⌋ for an integer n ≥ 1, exact for any size."""
+    n = int(n)
+    if n < 1:
+        raise ValueError(f"floor_log2 needs n >= 1, got {n}")
+    return n.bit_length() - 1
+
+
+def random_integers(rng: np.random.Generator, shape, lo: int = -2, hi: int = 2) -> np.ndarray:
+    """Uniform integers in [lo, hi] as an object array of Python ints (exact arithmetic downstream)."""
+    vals = rng.integers(lo, hi + 1, size=shape)
+    out = np.empty(vals.shape, dtype=object)
+    for idx in np.ndindex(*vals.shape):
+        out[idx] = int(vals[idx])
+    return out
+
+
+def random_fractions(rng: np.random.Generator, shape, num: int = 3, den: int = 3) -> np.ndarray:
+    """Small exact fractions p/q with |p| ≤ ``num`` and 1 ≤ q ≤ ``den``, as an object array."""
+    p = rng.integers(-num, num + 1, size=shape)
+    q = rng.integers(1, den + 1, size=shape)
+    out = np.empty(shape, dtype=object)
+    for idx in np.ndindex(*out.shape):
+        out[idx] = Fraction(int(p[idx]), int(q[idx]))
+    return out
+
+
+def random_onehot_columns(rng: np.random.Generator, count: int, d: int, dtype=int) -> np.ndarray:
+    """``count`` random d×d 0/1 matrices with exactly one 1 per column (the PD family's P), shape (count, d, d)."""
+    P = np.zeros((count, d, d), dtype=int)
+    for t in range(count):
+        P[t, rng.integers(0, d, d), np.arange(d)] = 1
+    return P.astype(dtype)

@@ -8,7 +8,8 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["ceil_log2", "floor_log2", "random_fractions", "random_integers", "random_onehot_columns"]
+__all__ = ["ceil_log2", "floor_log2", "random_fractions", "random_integers", "random_onehot_columns",
+           "sequential_affine"]
 
 
 def ceil_log2(n: int) -> int:
@@ -50,3 +51,15 @@ def random_onehot_columns(rng: np.random.Generator, count: int, d: int, dtype=in
     for t in range(count):
         P[t, rng.integers(0, d, d), np.arange(d)] = 1
     return P.astype(dtype)
+
+
+def sequential_affine(A_of, b_of, h0, n: int) -> np.ndarray:
+    """The sequential recurrence h_t = A_t h_{t-1} + b_t, t = 0..n−1, on exact numbers (object arrays): all n
+    states, shape (n, d). ``A_of(t)`` gives the d×d transition, ``b_of(t)`` the d-vector. The one reference loop
+    the presets and ``constructions.lrnn.recurrence`` share."""
+    h = np.asarray(h0, dtype=object)
+    out = []
+    for t in range(n):
+        h = np.asarray(A_of(t), dtype=object).dot(h) + np.asarray(b_of(t), dtype=object)
+        out.append(h)
+    return np.array(out, dtype=object)

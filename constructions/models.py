@@ -12,6 +12,7 @@ import numpy as np
 
 from circuits import Circuit, CircuitError
 
+from .common import random_onehot_columns
 from .lrnn import FAMILIES, build_lrnn
 from .rnn import build_rnn
 from .scans import SCHEDULES
@@ -60,10 +61,7 @@ def example_tokens(family: str, d: int, alphabet: int, rank: int = 1, seed: int 
     elif family == "dense":
         p["A"] = rng.integers(-2, 3, (s, d, d))
     elif family == "pd":
-        P = np.zeros((s, d, d), dtype=int)
-        for k in range(s):
-            P[k, rng.integers(0, d, d), np.arange(d)] = 1
-        p["P"] = P
+        p["P"] = random_onehot_columns(rng, s, d)
         p["D"] = rng.integers(-2, 3, (s, d))
     else:
         p["D"] = rng.integers(-2, 3, (s, d))

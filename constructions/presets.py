@@ -23,13 +23,13 @@ Conventions shared by every preset:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Callable
 
 import numpy as np
 
 from circuits import Circuit, CircuitError
 
+from .common import random_fractions, random_onehot_columns, sequential_affine
 from .linalg import tree_sum
 from .lrnn import Transitions, output_states, scan_states
 from .scans import SCHEDULES
@@ -148,19 +148,9 @@ class Preset:
         shapes = self.input_shapes(n, d, rank, **extra)
         out = {}
         for name, shape in shapes.items():
-            if exact:
-                num = rng.integers(-3, 4, size=shape)
-                den = rng.integers(1, 4, size=shape)
-                arr = np.empty(shape, dtype=object)
-                for idx in np.ndindex(*shape):
-                    arr[idx] = Fraction(int(num[idx]), int(den[idx]))
-                out[name] = arr
-            else:
-                out[name] = rng.normal(0.0, 0.5, size=shape)
+            out[name] = random_fractions(rng, shape) if exact else rng.normal(0.0, 0.5, size=shape)
         if self.name == "pd-ssm":
-            P = np.zeros(shapes["P"], dtype=int)
-            for t in range(n):
-                P[t, rng.integers(0, d, d), np.arange(d)] = 1
+            P = random_onehot_columns(rng, n, d)
             out["P"] = P.astype(object) if exact else P.astype(float)
         if self.name == "slstm":
             out["n0"] = rng.uniform(0.5, 1.5, size=shapes["n0"])
@@ -185,16 +175,6 @@ def _dplr_transitions(D, U, V, b, d: int) -> Transitions:
     U = np.asarray(U)
     return Transitions("dplr", d, {"D": np.asarray(D), "U": U, "V": np.asarray(V)}, np.asarray(b),
                        rank=int(U.shape[-1]))
-
-
-def _sequential(A_of, b_of, h0, n: int) -> np.ndarray:
-    """h_t = A_t h_{t-1} + b_t with dense object matrices, for the references."""
-    h = np.asarray(h0, dtype=object)
-    out = []
-    for t in range(n):
-        h = A_of(t).dot(h) + b_of(t)
-        out.append(h)
-    return np.array(out, dtype=object)
 
 
 def _diag(v) -> np.ndarray:
@@ -222,7 +202,7 @@ def _mamba_make(c, w, n, d, o):
 
 def _mamba_ref(values, n, o):
     abar, delta, Bx = _obj(values, "abar"), _obj(values, "delta"), _obj(values, "Bx")
-    return _sequential(lambda t: _diag(abar[t]), lambda t: delta[t] * Bx[t], _obj(values, "h0"), n)
+    return sequential_affine(lambda t: _diag(abar[t]), lambda t: delta[t] * Bx[t], _obj(values, "h0"), n)
 
 
 # s4d: time-invariant diagonal
@@ -237,7 +217,7 @@ def _s4d_make(c, w, n, d, o):
 
 def _s4d_ref(values, n, o):
     abar, bx = _obj(values, "abar"), _obj(values, "bx")
-    return _sequential(lambda t: _diag(abar), lambda t: bx[t], _obj(values, "h0"), n)
+    return sequential_affine(lambda t: _diag(abar), lambda t: bx[t], _obj(values, "h0"), n)
 
 
 # mamba2: scalar gate times identity
@@ -253,7 +233,7 @@ def _mamba2_make(c, w, n, d, o):
 def _mamba2_ref(values, n, o):
     a, b = _obj(values, "a"), _obj(values, "b")
     d = b.shape[1]
-    return _sequential(lambda t: a[t] * _eye(d), lambda t: b[t], _obj(values, "h0"), n)
+    return sequential_affine(lambda t: a[t] * _eye(d), lambda t: b[t], _obj(values, "h0"), n)
 
 
 # gla: S_t = (α_t 1ᵀ) ⊙ S_{t-1} + k_t v_tᵀ (d_k × d_v), one value column
@@ -268,7 +248,7 @@ def _gla_make(c, w, n, d, o):
 
 def _gla_ref(values, n, o):
     alpha, v, k = _obj(values, "alpha"), _obj(values, "v"), _obj(values, "k")
-    return _sequential(lambda t: _diag(alpha[t]), lambda t: v[t] * k[t], _obj(values, "h0"), n)
+    return sequential_affine(lambda t: _diag(alpha[t]), lambda t: v[t] * k[t], _obj(values, "h0"), n)
 
 
 # mlstm: C_t = f_t C_{t-1} + i_t v_t k_tᵀ (d_v × d_k); one row of C as a column state
@@ -305,7 +285,7 @@ def _pd_make(c, w, n, d, o):
 
 def _pd_ref(values, n, o):
     P, D, b = _obj(values, "P"), _obj(values, "D"), _obj(values, "b")
-    return _sequential(lambda t: P[t].dot(_diag(D[t])), lambda t: b[t], _obj(values, "h0"), n)
+    return sequential_affine(lambda t: P[t].dot(_diag(D[t])), lambda t: b[t], _obj(values, "h0"), n)
 
 
 # deltanet: A_t = I − β_t k_t k_tᵀ, b_t = β_t v_t k_t
@@ -323,7 +303,7 @@ def _delta_make(c, w, n, d, o):
 def _delta_ref(values, n, o):
     beta, k, v = _obj(values, "beta"), _obj(values, "k"), _obj(values, "v")
     d = k.shape[1]
-    return _sequential(lambda t: _eye(d) - beta[t] * np.outer(k[t], k[t]), lambda t: beta[t] * v[t] * k[t],
+    return sequential_affine(lambda t: _eye(d) - beta[t] * np.outer(k[t], k[t]), lambda t: beta[t] * v[t] * k[t],
                        _obj(values, "h0"), n)
 
 
@@ -343,7 +323,7 @@ def _gdelta_make(c, w, n, d, o):
 def _gdelta_ref(values, n, o):
     alpha, beta, k, v = (_obj(values, x) for x in ("alpha", "beta", "k", "v"))
     d = k.shape[1]
-    return _sequential(lambda t: alpha[t] * (_eye(d) - beta[t] * np.outer(k[t], k[t])),
+    return sequential_affine(lambda t: alpha[t] * (_eye(d) - beta[t] * np.outer(k[t], k[t])),
                        lambda t: beta[t] * v[t] * k[t], _obj(values, "h0"), n)
 
 

@@ -98,12 +98,8 @@ def _lrnn_check(quick: bool, break_compose: bool = False) -> Verdict:
 
 def _onehot_P(n: int, d: int, seed: int) -> np.ndarray:
     """A random column one-hot P for each of the n transitions (the PD family's representation)."""
-    rng = np.random.default_rng(seed)
-    P = np.zeros((n, d, d), dtype=object)
-    P[...] = 0
-    for t in range(n):
-        P[t, rng.integers(0, d, d), np.arange(d)] = 1
-    return P
+    from constructions.common import random_onehot_columns
+    return random_onehot_columns(np.random.default_rng(seed), n, d, dtype=object)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -375,6 +375,49 @@ def save(c: Circuit, path) -> None:
         raise CircuitError(f"save: unknown extension {ext!r} (use .json or .npz)")
 
 
+#: the formats ``write`` knows, each with its file extensions (the first is the one to suggest)
+WRITE_FORMATS: dict[str, tuple[str, ...]] = {
+    "json": (".json",), "npz": (".npz",), "aiger": (".aig",), "blif": (".blif",),
+    "graphml": (".graphml",), "dot": (".dot", ".gv"), "svg": (".svg",), "png": (".png",),
+}
+
+
+def format_of(path) -> str:
+    """The format a file name asks for, from its extension; CircuitError for an unknown one."""
+    ext = Path(path).suffix.lower()
+    for fmt, exts in WRITE_FORMATS.items():
+        if ext in exts:
+            return fmt
+    known = ", ".join(e for exts in WRITE_FORMATS.values() for e in exts)
+    raise CircuitError(f"{path}: unknown extension {ext!r} (expected one of {known})")
+
+
+def write(c: Circuit, path, fmt: str | None = None, summary_above: int = 2000) -> str:
+    """Write ``c`` to ``path`` in ``fmt`` (default: from the extension), atomically; return the format.
+
+    A format that does not match the file's extension is refused (``--format aiger -o x.json`` would
+    otherwise leave a misnamed file). ``dot``, ``svg`` and ``png`` are drawings: above ``summary_above``
+    gates they show the summary drawing. AIGER and BLIF need a boolean circuit."""
+    if fmt is None:
+        fmt = format_of(path)
+    elif fmt not in WRITE_FORMATS:
+        raise CircuitError(f"unknown format {fmt!r}; choose one of {', '.join(WRITE_FORMATS)}")
+    elif Path(path).suffix.lower() not in WRITE_FORMATS[fmt]:
+        raise CircuitError(f"format {fmt} writes a {WRITE_FORMATS[fmt][0]} file; got {path}")
+    if fmt in ("json", "npz"):
+        save(c, path)
+    elif fmt == "aiger":
+        write_aiger(c, path)
+    elif fmt == "blif":
+        write_blif(c, path)
+    elif fmt == "graphml":
+        write_graphml(c, path)
+    else:
+        from .draw import draw
+        draw(c, path, max_gates=summary_above)
+    return fmt
+
+
 @extension("load")
 def load(path) -> Circuit:
     path = Path(path)

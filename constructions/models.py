@@ -335,3 +335,29 @@ def check_size(spec: ModelSpec, max_gates: int | None = None) -> dict:
                            f"gates ({pred['size'] * BYTES_PER_GATE / 2**30:,.1f} GiB), above the limit of "
                            f"{limit:,} gates ({pred['how']})")
     return pred
+
+
+def stats(spec: ModelSpec, max_gates: int | None = None, formula_only: bool = False) -> dict:
+    """Size and depth of a model as a JSON-ready dict.
+
+    ``formula_only``: from the closed forms, without building (any n); ``exact`` says whether the numbers are
+    exact or bounds (then ``size_low`` / ``depth_low`` may give the other side). Otherwise the circuit is built
+    (after the size guard, :func:`check_size`) and measured; where an exact closed form exists the dict also
+    carries it and ``matches_closed_form``, else the estimate it was guarded by."""
+    out = {"model": spec.name, **spec.to_dict()}
+    if formula_only:
+        pred = predict(spec)
+        out.update({k: pred[k] for k in ("size", "depth", "exact", "how")})
+        out.update({k: pred[k] for k in ("size_low", "depth_low") if k in pred})
+        return out
+    pred = check_size(spec, max_gates)
+    c = build(spec)
+    out.update({"size": c.size(), "depth": c.depth(), "count_ops": c.count_ops(),
+                "inputs": int(c.input_ids().size), "outputs": int(c.output_ids().size),
+                "max_fanin": c.max_fanin(), "width": c.width()})
+    if pred["exact"]:
+        out["closed_form"] = {"size": pred["size"], "depth": pred["depth"]}
+        out["matches_closed_form"] = out["closed_form"] == {"size": out["size"], "depth": out["depth"]}
+    else:
+        out["estimate"] = {"size": pred["size"], "depth": pred["depth"], "how": pred["how"]}
+    return out

@@ -11,7 +11,6 @@ import sys
 from circuits import Circuit, CircuitError, __version__
 
 EXPORT_FORMATS = ("json", "npz", "aiger", "blif", "graphml", "dot")
-_EXT = {"json": ".json", "npz": ".npz", "aiger": ".aig", "blif": ".blif", "graphml": ".graphml", "dot": ".dot"}
 
 
 class UsageError(Exception):
@@ -124,21 +123,9 @@ def cmd_draw(a) -> int:
 
 
 def cmd_export(a) -> int:
+    from circuits.io import write
     c = _load(a)
-    want = _EXT[a.format]
-    if not a.output.lower().endswith(want) and not (a.format == "dot" and a.output.lower().endswith(".gv")):
-        raise CircuitError(f"--format {a.format} writes a {want} file; got -o {a.output}")
-    if a.format in ("json", "npz"):
-        c.save(a.output)
-    elif a.format == "aiger":
-        c.write_aiger(a.output)
-    elif a.format == "blif":
-        c.write_blif(a.output)
-    elif a.format == "graphml":
-        from circuits.io import write_graphml
-        write_graphml(c, a.output)
-    else:
-        c.draw(a.output, max_gates=a.summary_above)
+    write(c, a.output, a.format, summary_above=a.summary_above)
     print(f"wrote {a.output} ({a.format})")
     return 0
 
@@ -163,45 +150,27 @@ def cmd_schedule(a) -> int:
 
 
 def cmd_stats(a) -> int:
-    from constructions.models import build, check_size, predict
+    from constructions.models import stats
     spec = _spec(a)
-    out = {"model": a.model, **spec.to_dict()}
-    if a.formula_only:
-        pred = predict(spec)
-        out.update({"size": pred["size"], "depth": pred["depth"], "exact": pred["exact"], "how": pred["how"]})
-        for k in ("size_low", "depth_low"):
-            if k in pred:
-                out[k] = pred[k]
-        if a.json:
-            print(json.dumps(out, indent=2))
-            return 0
-        print(f"model       {_describe(spec)}")
-        lo = f" (at least {pred['size_low']:,})" if "size_low" in pred else ""
-        print(f"size        {pred['size']:,} gates{lo}")
-        lo = f" (at least {pred['depth_low']:,})" if "depth_low" in pred else ""
-        print(f"depth       {pred['depth']:,}{lo}")
-        print(f"from        {pred['how']}" + ("" if pred["exact"] else " (not exact)"))
-        return 0
-    pred = check_size(spec, a.max_gates)
-    c = build(spec)
-    out.update({"size": c.size(), "depth": c.depth(), "count_ops": c.count_ops(),
-                "inputs": int(c.input_ids().size), "outputs": int(c.output_ids().size),
-                "max_fanin": c.max_fanin(), "width": c.width()})
-    if pred["exact"]:
-        out["closed_form"] = {"size": pred["size"], "depth": pred["depth"]}
-        out["matches_closed_form"] = out["closed_form"] == {"size": out["size"], "depth": out["depth"]}
-    else:
-        out["estimate"] = {"size": pred["size"], "depth": pred["depth"], "how": pred["how"]}
+    out = stats(spec, max_gates=a.max_gates, formula_only=a.formula_only)
     if a.json:
         print(json.dumps(out, indent=2))
         return 0
     print(f"model       {_describe(spec)}")
+    if a.formula_only:
+        lo = f" (at least {out['size_low']:,})" if "size_low" in out else ""
+        print(f"size        {out['size']:,} gates{lo}")
+        lo = f" (at least {out['depth_low']:,})" if "depth_low" in out else ""
+        print(f"depth       {out['depth']:,}{lo}")
+        print(f"from        {out['how']}" + ("" if out["exact"] else " (not exact)"))
+        return 0
     print(f"size        {out['size']:,} gates")
     print(f"depth       {out['depth']}")
     print(f"inputs      {out['inputs']:,}    outputs {out['outputs']:,}")
     print("ops         " + ", ".join(f"{k} {v:,}" for k, v in out["count_ops"].items()))
-    if pred["exact"]:
-        print(f"closed form size {pred['size']:,}, depth {pred['depth']}: "
+    if "closed_form" in out:
+        cf = out["closed_form"]
+        print(f"closed form size {cf['size']:,}, depth {cf['depth']}: "
               + ("matches" if out["matches_closed_form"] else "DIFFERS"))
     return 0
 

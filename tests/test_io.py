@@ -257,3 +257,19 @@ def test_written_files_get_usual_permissions(tmp_path):
     c.save(tmp_path / "c.json")
     mode = stat.S_IMODE(os.stat(tmp_path / "c.json").st_mode)
     assert mode == 0o666 & ~current_umask()
+
+
+def test_write_dispatches_by_format_and_refuses_a_mismatched_extension(tmp_path):
+    from circuits.io import format_of, write
+    c = random_circuit(np.random.default_rng(3), "boolean", 4, 20)
+    for fmt, name in [("json", "a.json"), ("npz", "a.npz"), ("aiger", "a.aig"), ("blif", "a.blif"),
+                      ("graphml", "a.graphml"), ("dot", "a.gv")]:
+        assert write(c, tmp_path / name, fmt) == fmt and (tmp_path / name).stat().st_size > 0
+        assert format_of(name) == fmt
+    back = Circuit.load(tmp_path / "a.aig")
+    assert back.size() >= 1 and back.basis == "boolean"
+    with pytest.raises(CircuitError, match="writes a .aig file"):
+        write(c, tmp_path / "b.json", "aiger")
+    assert not (tmp_path / "b.json").exists()
+    with pytest.raises(CircuitError, match="unknown extension"):
+        write(c, tmp_path / "b.txt")

@@ -82,3 +82,25 @@ def test_parity_is_prefix_xor(scan):
     assert "parity" in model_names()
     with pytest.raises(SpecError):
         make_spec("parity", 8, 3)  # d does not apply
+
+
+def test_stats_measures_the_built_circuit_and_compares_with_the_closed_form():
+    from constructions.models import stats
+    spec = make_spec("dense", 9, 2, scan="sklansky")
+    c = build(spec)
+    out = stats(spec)
+    assert (out["size"], out["depth"], out["max_fanin"]) == (c.size(), c.depth(), c.max_fanin())
+    assert out["closed_form"] == {"size": c.size(), "depth": c.depth()} and out["matches_closed_form"] is True
+    f = stats(spec, formula_only=True)
+    assert f["exact"] and (f["size"], f["depth"]) == (c.size(), c.depth()) and "count_ops" not in f
+    with pytest.raises(CircuitError, match="above the limit"):
+        stats(spec, max_gates=c.size() - 1)
+
+
+def test_stats_reports_a_closed_form_mismatch(monkeypatch):
+    import constructions.models as models
+    spec = make_spec("diagonal", 8, 2)
+    real = models.predict
+    monkeypatch.setattr(models, "predict", lambda s: {**real(s), "depth": real(s)["depth"] + 1})
+    out = models.stats(spec)
+    assert out["matches_closed_form"] is False

@@ -17,6 +17,7 @@ of new ids of the broadcast shape (a numpy integer scalar for shape ``()``).
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from numbers import Integral
 
@@ -31,7 +32,41 @@ from .ops import ACTIVATIONS, BASES, BOOLEAN_VALUED, BY_NAME, NUM_CODES, OPS, WI
 __all__ = ["Circuit", "WIRE", "extension"]
 
 _I64 = np.iinfo(np.int64)
-_CHUNK = 1 << 14  # gates per depth-gather chunk in _gates
+_CHUNK = 1 << 15  # gates per depth-gather chunk in _gates
+#: calls that append at least this many gates record the exact depth range of their outputs (a *segment*);
+#: smaller calls are merged into an "unknown" segment, so a long chain of small calls keeps one entry
+_SEG_K = 1 << 11
+_UNKNOWN_HI = 1 << 31  # depth bound of an unknown segment: [0, 2^31) never reads as uniform
+#: a depth-range query over more segments than this gives up (and the depths are gathered)
+_SEG_SPAN = 64
+
+
+def _bcast_into(dst: np.ndarray, src: np.ndarray, shape: tuple) -> None:
+    """Write ``src`` broadcast to ``shape`` into the contiguous 1-D ``dst`` (C order).
+
+    numpy copies a broadcast view with its innermost loop over the last axis, which is short here (d = 4
+    for a matrix row). When the last broadcast axis is followed by a block of whole axes, that block is
+    copied as one opaque item (a void dtype of the block's bytes), so the loops run over the long axes."""
+    nd = len(shape)
+    if src.ndim < nd:
+        src = src.reshape((1,) * (nd - src.ndim) + src.shape)
+    ss = src.shape
+    p = -1
+    for ax in range(nd - 1, -1, -1):
+        if ss[ax] == 1 and shape[ax] != 1:
+            p = ax
+            break
+    if p < 0 or p == nd - 1 or dst.size == 0:
+        dst.reshape(shape)[...] = src
+        return
+    t = 1
+    for x in ss[p + 1:]:
+        t *= x
+    src = np.ascontiguousarray(src)
+    vt = np.dtype((np.void, src.itemsize * t))
+    sv = src.reshape(ss[: p + 1] + (t,)).view(vt).reshape(ss[: p + 1])
+    dv = dst.reshape(shape[: p + 1] + (t,)).view(vt).reshape(shape[: p + 1])
+    dv[...] = sv
 
 # Deprecated aliases, kept importable while callers move to ``circuits._graph`` (``ranges``, ``ARITY``,
 # ``norm_const``): proofs_check/equivalence/symbolic.py imports ``circuits.core._ranges``.
@@ -96,6 +131,15 @@ class Circuit:
         self._used_names: dict[tuple, str] = {}  # (kind, name) -> "array" | "element" | "elements"
         self._size = 0
         self._cache: dict = {}
+        # depth ranges of consecutive wire ranges (see _seg_add / _depth_range): starts, min, max
+        self._seg_s: list[int] = []
+        self._seg_lo: list[int] = []
+        self._seg_hi: list[int] = []
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if "_seg_s" not in state:  # pickled before segments existed: one unknown segment
+            self._seg_s, self._seg_lo, self._seg_hi = [0], [0], [_UNKNOWN_HI]
 
     # ------------------------------------------------------------------------------------------------------
     # basic facts
@@ -130,6 +174,15 @@ class Circuit:
                 raise CircuitError(f"wire {bad} does not exist (the circuit has {n} wires)")
         return arr if dt == WIRE else arr.astype(WIRE)
 
+    def _ids_late(self, a) -> np.ndarray:
+        """``_ids`` for the arguments of ``_gates``: a big array of ``WIRE`` ids is checked later, by ``_gates``,
+        on the contiguous column it is copied to (one fast reduction pass instead of one over a strided view);
+        smaller arrays and other dtypes are checked here."""
+        arr = a if type(a) is np.ndarray else np.asarray(a)
+        if arr.size < _SEG_K or arr.dtype != WIRE:
+            return self._ids(arr)
+        return arr
+
     def _check_op(self, name: str) -> None:
         if name not in self._allowed:
             raise CircuitError(f"{name} gates are not in the {self.basis} basis "
@@ -158,12 +211,47 @@ class Circuit:
         self._depth.extend(depth)
         if code > 1:
             self._size += k
+        if k:
+            if code <= 1:
+                self._seg_add(start, k, 0, 0)
+            elif k >= _SEG_K:
+                self._seg_add(start, k, int(depth.min()), int(depth.max()))
+            else:
+                self._seg_add(start, k, 0, _UNKNOWN_HI)
         self._touch()
         return np.arange(start, start + k, dtype=WIRE)
 
+    def _seg_add(self, start: int, k: int, lo: int, hi: int) -> None:
+        """Record that wires ``start .. start+k-1`` (just appended) have depths in ``[lo, hi]``. Merged with the
+        previous segment when both have the same range, and an unknown range absorbs small calls."""
+        ss = self._seg_s
+        if ss:
+            plo, phi = self._seg_lo[-1], self._seg_hi[-1]
+            if plo == lo and phi == hi:
+                return
+            if phi == _UNKNOWN_HI and k < _SEG_K:
+                return  # a small call joins the unknown segment before it
+        ss.append(start)
+        if hi == _UNKNOWN_HI:
+            lo = 0
+        self._seg_lo.append(lo)
+        self._seg_hi.append(hi)
+
+    def _depth_range(self, lo_id: int, hi_id: int):
+        """Bounds ``(min, max)`` of the depths of wires ``lo_id .. hi_id`` from the segments, or None if the range
+        covers too many segments. Exact when the range lies in one segment of a uniform depth."""
+        ss = self._seg_s
+        i0 = bisect_right(ss, lo_id) - 1
+        i1 = bisect_right(ss, hi_id) - 1
+        if i0 < 0 or i1 - i0 > _SEG_SPAN:
+            return None
+        if i0 == i1:
+            return self._seg_lo[i0], self._seg_hi[i0]
+        return min(self._seg_lo[i0 : i1 + 1]), max(self._seg_hi[i0 : i1 + 1])
+
     def _unary(self, name: str, a):
         self._check_op(name)
-        a = self._ids(a)
+        a = self._ids_late(a)
         return self._gates(BY_NAME[name].code, a, None)
 
     def _fold(self, name: str, a: np.ndarray, b: np.ndarray):
@@ -189,7 +277,7 @@ class Circuit:
 
     def _binary(self, name: str, a, b):
         self._check_op(name)
-        a, b = self._ids(a), self._ids(b)
+        a, b = self._ids_late(a), self._ids_late(b)
         small = None
         if a.shape != b.shape:
             small = (a, b)  # the arguments before broadcasting: their depths are gathered once
@@ -198,6 +286,8 @@ class Circuit:
             except ValueError:
                 raise CircuitError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast") from None
         if self.fold and name in ("add", "sub", "mul") and (0 in self._const_ids or 1 in self._const_ids):
+            self._ids(a if small is None else small[0])  # folded ids are returned as they are: check them first
+            self._ids(b if small is None else small[1])
             res = self._fold(name, a, b)
             if res is not None:
                 need = res < 0
@@ -211,48 +301,111 @@ class Circuit:
 
     def _gates(self, code: int, a: np.ndarray, b: np.ndarray | None, small=None):
         """Append one gate per element of ``a`` (and ``b``, same shape; None for unary gates), writing the
-        columns in place. Depths are gathered in chunks of ``_CHUNK`` gates, so that the index conversion and
-        the gathered values stay in cache."""
+        columns in place. ``small`` = the arguments before broadcasting, when they had other shapes.
+        Arguments of at least ``_SEG_K`` ids are checked here (see ``_ids_late``); on a bad id nothing is kept.
+
+        Depths: when the arguments' id ranges lie in segments of one depth each (``_depth_range``), every new
+        gate has the same depth and the column is filled; otherwise the arguments' depths are gathered, in
+        chunks of ``_CHUNK`` gates from the argument columns just written, or once per element of a
+        broadcast argument."""
         shape, k = a.shape, a.size
         start = self._op.n
         cols = (self._op, self._a0, self._a1, self._depth)
         for col in cols:
             col.reserve(k)
         op_v, a0, a1, out = (col.grow_into(k) for col in cols)
-        op_v.fill(code)
-        a0.reshape(shape)[...] = a
-        if b is None:
-            a1.fill(-1)
-        else:
-            a1.reshape(shape)[...] = b
-        d = self._depth._arr
-        if small is not None and small[0].size + small[1].size <= k:
-            # broadcast arguments: gather the depths of the smaller arrays, broadcast their maximum
-            np.maximum(d[small[0]], d[small[1]], out=out.reshape(shape))
-            out += 1
-        elif k <= _CHUNK:
-            if b is None:
-                np.add(d[a0], 1, out=out)
+        sa, sb = small if small is not None else (a, b)
+        if k:
+            op_v.fill(code)
+            if sa.size == k:
+                a0.reshape(shape)[...] = sa
             else:
-                np.maximum(d[a0], d[a1], out=out)
-                out += 1
-        else:
-            tmp = np.empty(_CHUNK, dtype=np.int32)
-            for s in range(0, k, _CHUNK):
-                e = min(s + _CHUNK, k)
-                o = out[s:e]
-                np.take(d, a0[s:e], out=o, mode="wrap")  # ids are checked: "wrap" only skips the buffering
-                if b is not None:
-                    t = tmp[: e - s]
-                    np.take(d, a1[s:e], out=t, mode="wrap")
-                    np.maximum(o, t, out=o)
-                o += 1
-        del d, op_v, a0, a1, out
+                _bcast_into(a0, sa, shape)
+            if b is None:
+                a1.fill(-1)
+            elif sb.size == k:
+                a1.reshape(shape)[...] = sb
+            else:
+                _bcast_into(a1, sb, shape)
+        lo = None
+        if k >= _SEG_K:
+            # id bounds of each argument (from the smaller of its own array and the column copy), which both
+            # check the ids and bound their depths
+            alo, ahi = self._id_bounds(sa, a0, k)
+            blo, bhi = (0, 0) if b is None else self._id_bounds(sb, a1, k)
+            if min(alo, blo) < 0 or max(ahi, bhi) >= start:
+                for col in cols:
+                    col.n = start
+                bad = min(alo, blo) if min(alo, blo) < 0 else max(ahi, bhi)
+                raise CircuitError(f"wire {bad} does not exist (the circuit has {start} wires)")
+            ra = self._depth_range(alo, ahi)
+            rb = (0, 0) if b is None else self._depth_range(blo, bhi)
+            if ra is not None and rb is not None and ra[0] == ra[1] and rb[0] == rb[1]:
+                lo = hi = max(ra[0], rb[0]) + 1
+                out.fill(lo)
+        if lo is None and k:
+            self._gather_depths(out, shape, a0, a1 if b is not None else None, sa, sb)
+            if k >= _SEG_K:
+                lo, hi = int(out.min()), int(out.max())
+        if k:
+            if lo is None:
+                self._seg_add(start, k, 0, _UNKNOWN_HI)
+            else:
+                self._seg_add(start, k, lo, hi)
+        del op_v, a0, a1, out
         if code > 1:
             self._size += k
         self._touch()
         ids = np.arange(start, start + k, dtype=WIRE)
         return ids.reshape(shape)[()] if shape == () else ids.reshape(shape)
+
+    @staticmethod
+    def _id_bounds(small: np.ndarray, col: np.ndarray, k: int) -> tuple[int, int]:
+        src = small if 2 * small.size <= k else col
+        return int(src.min()), int(src.max())
+
+    def _gather_depths(self, out, shape, a0, a1, sa, sb) -> None:
+        """``out = 1 + max(depth[a], depth[b])`` by gathers: a full-size argument is read from its column (in
+        chunks, so the indices and values stay in cache); a broadcast one is gathered once and broadcast."""
+        d = self._depth._arr
+        k = out.size
+        if k <= _CHUNK and sa.size == k and (a1 is None or sb.size == k):
+            if a1 is None:
+                np.add(np.take(d, a0, mode="wrap"), 1, out=out)
+            else:
+                np.maximum(np.take(d, a0, mode="wrap"), np.take(d, a1, mode="wrap"), out=out)
+                out += 1
+            return
+        sides = [(a0, sa)] if a1 is None else [(a0, sa), (a1, sb)]
+        full = [col for col, sm in sides if sm.size == k]
+        bcast = [sm for col, sm in sides if sm.size != k]
+        if bcast:
+            # the first broadcast side goes to out (or a temporary), then the full sides are merged in
+            _bcast_into(out, np.take(d, bcast[0], mode="wrap"), shape)
+            if len(bcast) > 1:
+                tmp = np.empty(k, dtype=np.int32)
+                _bcast_into(tmp, np.take(d, bcast[1], mode="wrap"), shape)
+                np.maximum(out, tmp, out=out)
+            tmp = np.empty(min(k, _CHUNK), dtype=np.int32)
+            for col in full:
+                for s in range(0, k, _CHUNK):
+                    e = min(s + _CHUNK, k)
+                    t = tmp[: e - s]
+                    np.take(d, col[s:e], out=t, mode="wrap")  # ids are checked: "wrap" skips the buffering
+                    np.maximum(out[s:e], t, out=out[s:e])
+            out += 1
+            return
+        tmp = np.empty(min(k, _CHUNK), dtype=np.int32)
+        x, y = (full + [None])[:2]
+        for s in range(0, k, _CHUNK):
+            e = min(s + _CHUNK, k)
+            o = out[s:e]
+            np.take(d, x[s:e], out=o, mode="wrap")
+            if y is not None:
+                t = tmp[: e - s]
+                np.take(d, y[s:e], out=t, mode="wrap")
+                np.maximum(o, t, out=o)
+            o += 1
 
     def _wide(self, name: str, args: np.ndarray, weights=None, theta=None):
         """Gates with their arguments on the last axis of ``args`` (shape S + (k,)), stored in the wide table."""

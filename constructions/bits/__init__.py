@@ -40,3 +40,6 @@ from .adders import (ADDERS, COMPARISONS, DEFAULT_SLACK, PREFIX_ADDERS, STYLES, 
                      compare, csa, equal, full_adder, half_adder, negate, prefix_add, ripple_add, sign_extend,
                      subtract, zero_extend)
 from .aig import aig_lower, aig_stats  # noqa: F401
+from .blocks import adder_circuit, comparator_circuit, multiplier_circuit  # noqa: F401
+from .multipliers import (MULTIPLIERS, REDUCTIONS, WIDTHS, add_columns, dadda_heights, multiply,  # noqa: F401
+                          partial_products, reduce_columns)

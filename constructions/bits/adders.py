@@ -152,7 +152,7 @@ def _scan_carries(c, a, b, schedule: str, cin, style: str, slack, final_only: bo
     ling = style == "ling"
     A, B = np.moveaxis(a, -1, 0), np.moveaxis(b, -1, 0)  # (p,) + batch
     g = G.and_(A, B)
-    t = G.or_(A, B)
+    t = G.or_(A, B) if ling else None
     x = None if final_only and ling else G.xor(A, B)
     if cin is not None:
         cin = np.broadcast_to(np.asarray(cin, dtype=np.int64), batch)
@@ -207,7 +207,8 @@ def _scan_carries(c, a, b, schedule: str, cin, style: str, slack, final_only: bo
     if not final_only and p > 1 and slack is not None:
         i = np.arange(1, p)
         v = sched.prefix[i - 1]
-        dx, dt = dmax(x[1:]), dmax(t[:-1])
+        dx = dmax(x[1:])
+        dt = dmax(t[:-1]) if ling else np.zeros(p - 1, dtype=np.int64)
         dh = dep[v, 0]
         dD = np.maximum(dx, dt) + 2 if ling else dx
         opts = [np.maximum(np.maximum(dt, dh) + 1, dx) + 2]  # plain: x ⊕ (t ∧ H)

@@ -344,7 +344,11 @@ class Circuit:
                 lo = hi = max(ra[0], rb[0]) + 1
                 out.fill(lo)
         if lo is None and k:
-            self._gather_depths(out, shape, a0, a1 if b is not None else None, sa, sb)
+            ca = cb = None
+            if k >= _SEG_K:  # an argument whose depth is uniform is a constant, not a gather
+                ca = ra[0] if ra is not None and ra[0] == ra[1] else None
+                cb = rb[0] if b is not None and rb is not None and rb[0] == rb[1] else None
+            self._gather_depths(out, shape, a0, a1 if b is not None else None, sa, sb, ca, cb)
             if k >= _SEG_K:
                 lo, hi = int(out.min()), int(out.max())
         if k:
@@ -364,48 +368,56 @@ class Circuit:
         src = small if 2 * small.size <= k else col
         return int(src.min()), int(src.max())
 
-    def _gather_depths(self, out, shape, a0, a1, sa, sb) -> None:
+    def _gather_depths(self, out, shape, a0, a1, sa, sb, ca=None, cb=None) -> None:
         """``out = 1 + max(depth[a], depth[b])`` by gathers: a full-size argument is read from its column (in
-        chunks, so the indices and values stay in cache); a broadcast one is gathered once and broadcast."""
+        chunks, so the indices and values stay in cache); a broadcast one is gathered once and broadcast; an
+        argument known to have one depth (``ca``/``cb``) is that constant."""
         d = self._depth._arr
         k = out.size
-        if k <= _CHUNK and sa.size == k and (a1 is None or sb.size == k):
+        if k <= _CHUNK and sa.size == k and (a1 is None or sb.size == k) and ca is None and cb is None:
             if a1 is None:
                 np.add(np.take(d, a0, mode="wrap"), 1, out=out)
             else:
                 np.maximum(np.take(d, a0, mode="wrap"), np.take(d, a1, mode="wrap"), out=out)
                 out += 1
             return
-        sides = [(a0, sa)] if a1 is None else [(a0, sa), (a1, sb)]
-        full = [col for col, sm in sides if sm.size == k]
-        bcast = [sm for col, sm in sides if sm.size != k]
-        if bcast:
-            # the first broadcast side goes to out (or a temporary), then the full sides are merged in
-            _bcast_into(out, np.take(d, bcast[0], mode="wrap"), shape)
-            if len(bcast) > 1:
+        sides = [(a0, sa, ca)] if a1 is None else [(a0, sa, ca), (a1, sb, cb)]
+        consts = [c for _, _, c in sides if c is not None]
+        const = max(consts) if consts else None
+        small = [np.take(d, sm, mode="wrap") for _, sm, c in sides if c is None and sm.size != k]
+        full = [col for col, sm, c in sides if c is None and sm.size == k]
+        started = False
+        if small:
+            if const is not None:
+                np.maximum(small[0], const, out=small[0])
+                const = None
+            _bcast_into(out, small[0], shape)
+            if len(small) > 1:
                 tmp = np.empty(k, dtype=np.int32)
-                _bcast_into(tmp, np.take(d, bcast[1], mode="wrap"), shape)
+                _bcast_into(tmp, small[1], shape)
                 np.maximum(out, tmp, out=out)
+            started = True
+        if full:
             tmp = np.empty(min(k, _CHUNK), dtype=np.int32)
-            for col in full:
-                for s in range(0, k, _CHUNK):
-                    e = min(s + _CHUNK, k)
-                    t = tmp[: e - s]
-                    np.take(d, col[s:e], out=t, mode="wrap")  # ids are checked: "wrap" skips the buffering
-                    np.maximum(out[s:e], t, out=out[s:e])
-            out += 1
+            for s in range(0, k, _CHUNK):
+                e = min(s + _CHUNK, k)
+                o = out[s:e]
+                for i, col in enumerate(full):
+                    if i == 0 and not started:  # ids are checked: "wrap" only skips the buffering
+                        np.take(d, col[s:e], out=o, mode="wrap")
+                    else:
+                        t = tmp[: e - s]
+                        np.take(d, col[s:e], out=t, mode="wrap")
+                        np.maximum(o, t, out=o)
+                if const is not None:
+                    np.maximum(o, const, out=o)
+                o += 1
             return
-        tmp = np.empty(min(k, _CHUNK), dtype=np.int32)
-        x, y = (full + [None])[:2]
-        for s in range(0, k, _CHUNK):
-            e = min(s + _CHUNK, k)
-            o = out[s:e]
-            np.take(d, x[s:e], out=o, mode="wrap")
-            if y is not None:
-                t = tmp[: e - s]
-                np.take(d, y[s:e], out=t, mode="wrap")
-                np.maximum(o, t, out=o)
-            o += 1
+        if not started:  # pragma: no cover - all sides constant is the uniform case, handled by _gates
+            out.fill(const)
+        elif const is not None:
+            np.maximum(out, const, out=out)
+        out += 1
 
     def _wide(self, name: str, args: np.ndarray, weights=None, theta=None):
         """Gates with their arguments on the last axis of ``args`` (shape S + (k,)), stored in the wide table."""

@@ -70,10 +70,21 @@ class Transitions:
 # ---------------------------------------------------------------------------------------------------------
 # family operators: all batched over a leading axis k
 def _rows_plus(c, terms: np.ndarray, plus) -> np.ndarray:
-    """Row sums ``Σ_j terms[..., j] + plus`` as one balanced tree per row (``plus`` is the last term)."""
+    """Row sums ``Σ_j terms[..., j] + plus`` as one balanced tree per row (``plus`` is the last term).
+
+    The same gates, in the same order, as ``tree_sum`` over ``terms`` with ``plus`` appended on the last
+    axis; the appended term is kept apart while it is carried up (an odd count), so no level copies the
+    terms into a new array."""
     if plus is None:
         return tree_sum(c, terms, axis=-1)
-    return tree_sum(c, np.concatenate([terms, np.asarray(plus)[..., None]], axis=-1), axis=-1)
+    x = np.asarray(terms)
+    extra = np.asarray(plus)[..., None]
+    while x.shape[-1] % 2 == 0 and x.shape[-1] >= 2:
+        h = x.shape[-1] // 2  # m = 2h + 1 terms: the pairs lie in x, the appended term is carried
+        x = c.add(x[..., 0 : 2 * h : 2], x[..., 1 : 2 * h : 2])
+    if x.shape[-1] == 1:  # m = 2: the last pair is (x, plus)
+        return c.add(x, extra)[..., 0]
+    return tree_sum(c, np.concatenate([x, extra], axis=-1), axis=-1)
 
 
 class _Diagonal:
@@ -224,12 +235,19 @@ class _Pools:
 
     def get(self, f: int, nodes: np.ndarray) -> dict:
         rows = self.row[nodes]
-        return {k: v[rows] for k, v in self.arrays[f].items()}
+        return {k: np.take(v, rows, axis=0) for k, v in self.arrays[f].items()}
 
     def put(self, f: int, nodes: np.ndarray, parts: dict) -> None:
-        rows = self.row[nodes]
+        rows = _as_slice(self.row[nodes])
         for k, v in self.arrays[f].items():
             v[rows] = np.asarray(parts[k])
+
+
+def _as_slice(idx: np.ndarray):
+    """An increasing index array as a slice when it is a contiguous range (a copy instead of a scatter)."""
+    if idx.size and int(idx[-1]) - int(idx[0]) + 1 == idx.size and bool((np.diff(idx) == 1).all()):
+        return slice(int(idx[0]), int(idx[-1]) + 1)
+    return idx
 
 
 def _run_scan(c: Circuit, tr: Transitions, sched, with_b: bool, want_a: bool):
@@ -256,7 +274,8 @@ def _run_scan(c: Circuit, tr: Transitions, sched, with_b: bool, want_a: bool):
             for f in np.unique(f2).tolist():
                 sel = np.flatnonzero(f2 == f)
                 A2 = pools.get(f, later[sel])
-                bstore[new[sel]] = np.asarray(_apply(c, tr, A2, bstore[earlier[sel]], bstore[later[sel]]))
+                bstore[_as_slice(new[sel])] = np.asarray(_apply(c, tr, A2, np.take(bstore, earlier[sel], axis=0),
+                                                                np.take(bstore, later[sel], axis=0)))
         nd = need[new]
         if nd.any():
             key = f2 * (forms.max() + 1) + forms[earlier]

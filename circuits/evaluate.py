@@ -420,8 +420,24 @@ class _Run:
         return out
 
 
-def _graph_groups(op, depth, gates):
-    """(code, ids) groups of ``gates`` by (depth, op), in evaluation order (``level_plan`` on a subset)."""
+def _graph_groups(op, depth, gates=None):
+    """(code, ids) groups of ``gates`` by (depth, op), in evaluation order (``level_plan`` on a subset); all
+    gates (every wire of depth > 0) when ``gates`` is None."""
+    if gates is None:
+        if not depth.size or int(depth.max()) >= (1 << 23):
+            return _graph_groups(op, depth, np.flatnonzero(depth > 0))
+        key = np.left_shift(depth, 7, dtype=np.int32)  # depth·128 + op in int32, over all wires
+        key |= op
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        first = int(np.searchsorted(key, np.int32(128)))  # depth-0 wires (inputs, constants) sort first
+        order, key = order[first:], key[first:]
+        if not order.size:
+            return []
+        bounds = np.flatnonzero(key[1:] != key[:-1]) + 1
+        starts = [0] + bounds.tolist()
+        ends = bounds.tolist() + [key.size]
+        return [(c, order[a:b]) for c, a, b in zip((key[starts] & 127).tolist(), starts, ends)]
     if not gates.size:
         return []
     key = depth[gates].astype(np.int64) * 128 + op[gates]
@@ -451,6 +467,8 @@ def _schedule(circuit) -> list:
         lo, hi = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)  # runs of levels [lo, hi)
         keep = hi - lo >= MIN_RUN_LEVELS
         lo, hi = lo[keep], hi[keep]
+        if not lo.size:  # no narrow runs: every group is one (depth, op) group of the whole circuit
+            return _graph_groups(op, depth)
         run_of = np.full(D + 1, -1, dtype=np.int64)
         if lo.size:
             run_of[np.repeat(lo, hi - lo) + _graph.ranges(np.zeros(lo.size), hi - lo)] = \
@@ -670,37 +688,72 @@ def _input_values(circuit, values: dict, dom: Domain):
     return got, batch
 
 
+#: the value matrix (wires × batch) is kept below this many bytes: a bigger batch is evaluated in slices that
+#: reuse one buffer (fresh memory costs a page fault per page; the same pages reused cost nothing)
+VALUES_BYTES = 1 << 31
+
+
+def _as_slice(ids: np.ndarray):
+    """Wire ids as a slice when they are a contiguous ascending range (inputs usually are)."""
+    if ids.size > 1 and int(ids[-1]) - int(ids[0]) + 1 == ids.size and bool((np.diff(ids) == 1).all()):
+        return slice(int(ids[0]), int(ids[-1]) + 1)
+    return ids
+
+
+def _batch_slices(n: int, B: int, itemsize: int) -> list:
+    if B <= 1 or n * B * itemsize <= VALUES_BYTES:
+        return [(0, B)]
+    per = max(1, VALUES_BYTES // max(1, n * itemsize))
+    k = -(-B // per)
+    step = -(-B // k)
+    return [(s, min(B, s + step)) for s in range(0, B, step)]
+
+
 @extension("evaluate")
 def evaluate(circuit, values: dict, domain="float", outputs=None):
     dom = make_domain(domain)
     got, batch = _input_values(circuit, values, dom)
     B = batch or 1
     n = len(circuit)
-    vals = np.empty((n, B), dtype=dom.dtype)
-    for ids, arr, b in got:
-        flat_ids = ids.ravel()
-        if b is None:
-            vals[flat_ids] = arr.reshape(-1, 1)
-        else:
-            vals[flat_ids] = arr.reshape(b, -1).T
+    slices = _batch_slices(n, B, np.dtype(dom.dtype).itemsize)
+    width = max(e - s for s, e in slices)
+    buf = np.empty(n * width, dtype=dom.dtype)
     cols = circuit.columns()
     cidx = np.flatnonzero(cols["op"] == 1)
+    cv = None
     if cidx.size:
         consts = circuit.constants
-        cv = np.array([dom.const(consts[i]) for i in cols["arg0"][cidx].tolist()], dtype=dom.dtype)
-        vals[cidx] = cv.reshape(-1, 1)
-    _run(circuit, dom, vals)
-    result = {}
-    for name, shape, ids in circuit.output_arrays():
-        if outputs is not None and name not in outputs:
-            continue
-        v = vals[ids.ravel()]  # (m, B)
-        if batch is None:
-            v = v[:, 0].reshape(shape)
-            v = dom.to_python(v)
-            result[name] = v[()] if shape == () else v
-        else:
-            result[name] = dom.to_python(v.T.reshape((B,) + shape))
+        cv = np.array([dom.const(consts[i]) for i in cols["arg0"][cidx].tolist()], dtype=dom.dtype).reshape(-1, 1)
+    dest = [(_as_slice(ids.ravel()), arr, b) for ids, arr, b in got]
+    result: dict = {}
+    for s, e in slices:
+        m = e - s
+        vals = buf[: n * m].reshape(n, m)
+        for where, arr, b in dest:
+            if b is None:
+                vals[where] = arr.reshape(-1, 1)
+            else:
+                vals[where] = arr[s:e].reshape(m, -1).T
+        if cv is not None:
+            vals[cidx] = cv
+        _run(circuit, dom, vals)
+        for name, shape, ids in circuit.output_arrays():
+            if outputs is not None and name not in outputs:
+                continue
+            v = vals[ids.ravel()]  # (k, m)
+            if batch is None:
+                v = v[:, 0].reshape(shape)
+                v = dom.to_python(v)
+                result[name] = v[()] if shape == () else v
+            else:
+                v = dom.to_python(v.T.reshape((m,) + shape))
+                if len(slices) == 1:
+                    result[name] = v
+                else:
+                    if name not in result:
+                        result[name] = np.empty((B,) + shape, dtype=v.dtype)
+                    result[name][s:e] = v
+    del buf
     if result and batch is None:
         for k, v in result.items():
             if isinstance(v, np.generic):

@@ -82,6 +82,7 @@ def dadda_stages(p: int) -> int:
     return k
 
 
-def reduction_size(p: int, fa: int, ha: int) -> int:
-    """Gates of a p×p partial-product array plus its reduction: p² ands, 5 per full adder, 2 per half adder."""
-    return p * p + full_adder_size * fa + half_adder_size * ha
+def reduction_size(p: int, fa: int, ha: int, fa_top: int = 0, ha_top: int = 0) -> int:
+    """Gates of a p×p partial-product array plus its reduction: p² ands, 5 per full adder, 2 per half adder;
+    adders of the top column build only their sum (2 xors, 1 xor)."""
+    return p * p + full_adder_size * fa + half_adder_size * ha - 3 * fa_top - ha_top

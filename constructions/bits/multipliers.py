@@ -50,8 +50,12 @@ class _Counter(dict):
         self[k] = self.get(k, 0) + n
 
 
-def _fa(c, G, bits, top: bool):
+def _fa(c, G, bits, top: bool, cnt=None):
     """A full adder on three wires, the latest on the fast input; only the sum in the top column."""
+    if cnt is not None:
+        cnt.bump("fa")
+        if top:
+            cnt.bump("fa_top")
     d = [int(np.max(G.aig_depth(b))) for b in bits]
     order = np.argsort(d, kind="stable")
     a, b, cin = (bits[k] for k in order)
@@ -62,7 +66,11 @@ def _fa(c, G, bits, top: bool):
     return s, G.or_(G.and_(a, b), G.and_(cin, x))
 
 
-def _ha(c, G, bits, top: bool):
+def _ha(c, G, bits, top: bool, cnt=None):
+    if cnt is not None:
+        cnt.bump("ha")
+        if top:
+            cnt.bump("ha_top")
     a, b = bits
     return G.xor(a, b), (None if top else G.and_(a, b))
 
@@ -77,15 +85,15 @@ def _sorted(G, col):
 def reduce_columns(c: Circuit, columns, method: str = "dadda", width: int | None = None, stats: dict | None = None):
     """Compress ``columns`` (see the module docstring) to at most two wires per column. Columns at index
     ``width`` and above are dropped (sums modulo ``2^width``; the adders of column ``width − 1`` build no
-    carry). Returns the new columns; ``stats`` (a dict, if given) receives the counts ``fa``, ``ha`` and
-    ``stages``."""
+    carry). Returns the new columns; ``stats`` (a dict, if given) receives the counts ``fa``, ``ha``, ``stages``
+    and ``fa_top``, ``ha_top`` (those of the top column, which build no carry)."""
     if method not in REDUCTIONS:
         raise CircuitError(f"unknown reduction {method!r}; choose one of {', '.join(REDUCTIONS)}")
     G = gates_for(c)
     W = len(columns) if width is None else int(width)
     cols = [[np.asarray(b, dtype=np.int64) for b in col] for col in list(columns)[:W]]
     cols += [[] for _ in range(W - len(cols))]
-    cnt = _Counter(fa=0, ha=0, stages=0)
+    cnt = _Counter(fa=0, ha=0, fa_top=0, ha_top=0, stages=0)
     if method == "array":
         cols = _reduce_array(c, G, cols, W, cnt)
     else:
@@ -109,16 +117,14 @@ def _stage(c, G, cols, W, target, cnt):
         if target is None:  # Wallace: all triples, then a remaining pair
             if True:
                 while len(col) - used >= 3:
-                    s, cy = _fa(c, G, col[used:used + 3], top)
+                    s, cy = _fa(c, G, col[used:used + 3], top, cnt)
                     used += 3
-                    cnt.bump("fa")
                     nxt[k].append(s)
                     if cy is not None:
                         nxt[k + 1].append(cy)
                 if len(col) - used == 2:
-                    s, cy = _ha(c, G, col[used:used + 2], top)
+                    s, cy = _ha(c, G, col[used:used + 2], top, cnt)
                     used += 2
-                    cnt.bump("ha")
                     nxt[k].append(s)
                     if cy is not None:
                         nxt[k + 1].append(cy)
@@ -127,15 +133,13 @@ def _stage(c, G, cols, W, target, cnt):
             carries_in = 0
             while h > target:
                 if h - target >= 2:
-                    s, cy = _fa(c, G, col[used:used + 3], top)
+                    s, cy = _fa(c, G, col[used:used + 3], top, cnt)
                     used += 3
                     h -= 2
-                    cnt.bump("fa")
                 else:
-                    s, cy = _ha(c, G, col[used:used + 2], top)
+                    s, cy = _ha(c, G, col[used:used + 2], top, cnt)
                     used += 2
                     h -= 1
-                    cnt.bump("ha")
                 nxt[k].append(s)
                 if cy is not None:
                     nxt[k + 1].append(cy)
@@ -157,11 +161,9 @@ def _reduce_array(c, G, cols, W, cnt):
             bits = [b for b in (acc_s[k], acc_c[k], take) if b is not None]
             top = k == W - 1
             if len(bits) == 3:
-                s, cy = _fa(c, G, bits, top)
-                cnt.bump("fa")
+                s, cy = _fa(c, G, bits, top, cnt)
             elif len(bits) == 2:
-                s, cy = _ha(c, G, bits, top)
-                cnt.bump("ha")
+                s, cy = _ha(c, G, bits, top, cnt)
             else:
                 s, cy = (bits[0] if bits else None), None
             new_s[k] = s

@@ -41,6 +41,23 @@ _UNKNOWN_HI = 1 << 31  # depth bound of an unknown segment: [0, 2^31) never read
 _SEG_SPAN = 64
 
 
+def _bincount(arr: np.ndarray, minlength: int = 0) -> np.ndarray:
+    """``np.bincount`` of a big int column in chunks: bincount converts its input to intp (8 bytes per entry),
+    which for a column of 10^8 wires would be a temporary bigger than the column."""
+    step = 1 << 22
+    if arr.size <= step:
+        return np.bincount(arr, minlength=minlength)
+    out = np.zeros(minlength, dtype=np.int64)
+    for s in range(0, arr.size, step):
+        part = np.bincount(arr[s : s + step], minlength=minlength)
+        if part.size > out.size:
+            part[: out.size] += out
+            out = part
+        else:
+            out[: part.size] += part
+    return out
+
+
 def _bcast_into(dst: np.ndarray, src: np.ndarray, shape: tuple) -> None:
     """Write ``src`` broadcast to ``shape`` into the contiguous 1-D ``dst`` (C order).
 
@@ -851,7 +868,8 @@ class Circuit:
 
     def count_ops(self) -> dict:
         """Gate count by op name (inputs and constants excluded); sums to ``size()``."""
-        counts = np.bincount(self._op.data.astype(np.int64) & ~WIDE, minlength=NUM_CODES)
+        counts = _bincount(self._op.data.view(np.uint8), minlength=128)
+        counts = counts[:WIDE] + counts[WIDE : 2 * WIDE]  # a wide gate counts as its op
         return {OPS[c].name: int(counts[c]) for c in range(2, NUM_CODES) if counts[c]}
 
     def layers(self) -> list[int]:
@@ -859,7 +877,7 @@ class Circuit:
         d = self._depth.data
         if not d.size or d.max() == 0:
             return []
-        return np.bincount(d[d > 0] - 1).tolist()
+        return _bincount(d)[1:].tolist()
 
     def width(self) -> int:
         """Largest number of gates at one depth."""
@@ -872,7 +890,7 @@ class Circuit:
         if n == 0:
             return 0
         op = self._op.data
-        present = np.flatnonzero(np.bincount(op.view(np.uint8), minlength=128))[:128]
+        present = np.flatnonzero(_bincount(op.view(np.uint8), minlength=128))[:128]
         best = int(ARITY[present].max())
         woff = self._w_off.data
         if woff.size > 1:

@@ -23,10 +23,9 @@ Blocks (all take the circuit ``c`` first and return wire ids)
 * ``reduce_columns(c, columns, method="dadda"|"wallace"|"array")`` reduces columns of equally weighted bits
   (column k has weight 2^k) to two rows with full and half adders; ``add_columns(c, columns, width, ...)``
   adds them with a final adder — the carry-save tree of a weighted sum;
-* ``multiply(c, a, b, multiplier="dadda", adder="sklansky", width="full"|"truncated", signed=False)``: array,
-  Wallace and Dadda multipliers; ``width="full"`` gives the 2p-bit product, ``"truncated"`` the low p bits
-  (the product mod 2^p, the same for signed and unsigned operands); ``signed=True`` the two's-complement
-  2p-bit product;
+* ``multiply(c, a, b, multiplier="dadda", adder="sklansky", width="full"|"truncated")``: array, Wallace and
+  Dadda multipliers of unsigned operands; ``width="full"`` gives the 2p-bit product, ``"truncated"`` the low
+  p bits (the product mod 2^p, the same bits for two's-complement operands);
 * ``zero_extend`` / ``sign_extend``, ``as_bits``.
 
 Whole circuits: ``adder_circuit(p, adder)`` (inputs ``a[0..p-1]``, ``b[0..p-1]``; outputs ``s[0..p-1]`` then

@@ -195,10 +195,9 @@ class Circuit:
         """``_ids`` for the arguments of ``_gates``: a big array of ``WIRE`` ids is checked later, by ``_gates``,
         on the contiguous column it is copied to (one fast reduction pass instead of one over a strided view);
         smaller arrays and other dtypes are checked here."""
-        arr = a if type(a) is np.ndarray else np.asarray(a)
-        if arr.size < _SEG_K or arr.dtype != WIRE:
-            return self._ids(arr)
-        return arr
+        if type(a) is np.ndarray and a.dtype == WIRE and a.size >= _SEG_K:
+            return a
+        return self._ids(a)
 
     def _check_op(self, name: str) -> None:
         if name not in self._allowed:
@@ -332,6 +331,29 @@ class Circuit:
             col.reserve(k)
         op_v, a0, a1, out = (col.grow_into(k) for col in cols)
         sa, sb = small if small is not None else (a, b)
+        if k < _SEG_K:  # small calls (a deep chain makes millions of them): the fewest numpy calls
+            if k:
+                op_v.fill(code)
+                a0.reshape(shape)[...] = sa
+                d = self._depth._arr
+                o = out.reshape(shape)
+                if b is None:
+                    a1.fill(-1)
+                    np.add(d[sa], 1, out=o)
+                else:
+                    a1.reshape(shape)[...] = sb
+                    np.maximum(d[sa], d[sb], out=o)
+                    o += 1
+                del d, o
+                if not self._seg_hi or self._seg_hi[-1] != _UNKNOWN_HI:
+                    self._seg_add(start, k, 0, _UNKNOWN_HI)
+            del op_v, a0, a1, out
+            if code > 1:
+                self._size += k
+            if self._cache:
+                self._cache.clear()
+            ids = np.arange(start, start + k, dtype=WIRE)
+            return ids.reshape(shape)[()] if shape == () else ids.reshape(shape)
         if k:
             op_v.fill(code)
             if sa.size == k:
@@ -800,6 +822,9 @@ class Circuit:
         c._w_wts.extend(np.asarray(wwts, dtype=np.int64))
         c._w_theta.extend(np.asarray(wtheta, dtype=np.int64))
         c._size = int(((op.astype(np.int64) & ~WIDE) > 1).sum())
+        if n:  # one segment: its depth range bounds every wire (exact when all depths are equal)
+            dcol = c._depth.data
+            c._seg_s, c._seg_lo, c._seg_hi = [0], [int(dcol.min())], [int(dcol.max())]
         c._consts = list(consts)
         cg = np.flatnonzero(op == 1)
         for g in cg.tolist():

@@ -106,3 +106,46 @@ def test_gates_that_cannot_be_lowered_are_refused():
     c.output("y", c.act("relu", x))
     with pytest.raises(CircuitError, match="relu"):
         lower(c)
+
+
+@pytest.mark.parametrize("family,n,d,scan", [("dense", 8, 2, "sklansky"), ("dense", 16, 3, "brent-kung"),
+                                             ("diagonal", 32, 2, "kogge-stone"), ("dense", 8, 2, "serial")])
+@pytest.mark.parametrize("basis,number,adder", [("boolean", "wrap", "sklansky"), ("boolean", "fixed:3", "ripple"),
+                                                ("boolean", "wrap", "han-carlson"), ("threshold", "wrap", None)])
+def test_lowered_depth_equals_the_built_lowering(family, n, d, scan, basis, number, adder):
+    """The depth model (blocks built once per class of gates, on stubs) gives the built circuit's depth and the
+    AIG depth ABC would report — with and without its cache."""
+    from constructions.bits import aig_stats
+    from constructions.lowering import lowered_depth
+    c = build(make_spec(family, n, d, scan=scan))
+    kw = {"adder": adder} if adder else {}
+    L = lower(c, basis, P, number, **kw)
+    want = {"depth": L.depth()}
+    if basis == "boolean":
+        want["aig_levels"] = aig_stats(L)["levels"]
+    assert lowered_depth(c, basis, P, number, **kw) == want
+    assert lowered_depth(c, basis, P, number, cache=False, **kw) == want
+
+
+def test_lowered_depth_with_constants_and_shared_operands():
+    """Constant bits fold and x·x shares its operands' wires: the classes must tell these apart."""
+    from constructions.bits import aig_stats
+    from constructions.lowering import lowered_depth
+    c = Circuit("arithmetic")
+    x = c.input("x", (4,))
+    y = [c.mul(x[i], x[i]) for i in range(2)] + [c.mul(x[2], x[3]), c.mul(x[3], c.const(3))]
+    z = [c.add(y[0], y[1]), c.add(y[2], c.const(-1)), c.neg(y[3]), c.sub(y[3], y[3])]
+    c.output("z", c.mul(c.add(z[0], z[1]), c.add(z[2], z[3])))
+    c2 = Circuit("arithmetic")  # x + x folds to a shift (constant and aliased bits), far shallower than an adder
+    x = c2.input("x", (2,))
+    s = c2.add(x[0], x[0])
+    c2.output("y", c2.mul(c2.add(s, x[1]), s))
+    c3 = Circuit("arithmetic")  # the same level and profiles, one gate with shared operands: two classes
+    x = c3.input("x", (2,))
+    s3 = c3.add(x[0], x[0])
+    c3.output("y", c3.mul(c3.add(x[0], x[1]), s3))
+    for circ in (c, c2, c3):
+        for adder in ("ripple", "kogge-stone"):
+            L = lower(circ, "boolean", P, "wrap", adder=adder)
+            assert lowered_depth(circ, "boolean", P, "wrap", adder=adder) == {"depth": L.depth(),
+                                                                              "aig_levels": aig_stats(L)["levels"]}

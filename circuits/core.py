@@ -41,6 +41,20 @@ _UNKNOWN_HI = 1 << 31  # depth bound of an unknown segment: [0, 2^31) never read
 _SEG_SPAN = 64
 
 
+def _broadcast_shape(name: str, s1: tuple, s2: tuple) -> tuple:
+    """numpy's broadcast shape of two shapes (in Python: cheaper than numpy for the tiny calls of a chain)."""
+    n = max(len(s1), len(s2))
+    out = []
+    for x, y in zip((1,) * (n - len(s1)) + s1, (1,) * (n - len(s2)) + s2):
+        if x == y or y == 1:
+            out.append(x)
+        elif x == 1:
+            out.append(y)
+        else:
+            raise CircuitError(f"{name}: shapes {s1} and {s2} do not broadcast")
+    return tuple(out)
+
+
 def _bincount(arr: np.ndarray, minlength: int = 0) -> np.ndarray:
     """``np.bincount`` of a big int column in chunks: bincount converts its input to intp (8 bytes per entry),
     which for a column of 10^8 wires would be a temporary bigger than the column."""
@@ -294,44 +308,52 @@ class Circuit:
     def _binary(self, name: str, a, b):
         self._check_op(name)
         a, b = self._ids_late(a), self._ids_late(b)
-        small = None
+        small = shape = None
         if a.shape != b.shape:
             small = (a, b)  # the arguments before broadcasting: their depths are gathered once
-            try:
-                a, b = np.broadcast_arrays(a, b)
-            except ValueError:
-                raise CircuitError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast") from None
+            shape = _broadcast_shape(name, a.shape, b.shape)
         if self.fold and name in ("add", "sub", "mul") and (0 in self._const_ids or 1 in self._const_ids):
-            self._ids(a if small is None else small[0])  # folded ids are returned as they are: check them first
-            self._ids(b if small is None else small[1])
+            self._ids(a)  # folded ids are returned as they are: check them first
+            self._ids(b)
+            if small is not None:
+                a, b = np.broadcast_arrays(a, b)
             res = self._fold(name, a, b)
             if res is not None:
                 need = res < 0
                 if need.any():
                     res[need] = self._binary_gates(name, a[need], b[need])
                 return self._ret(res, res.shape)
-        return self._gates(BY_NAME[name].code, a, b, small)
+        return self._gates(BY_NAME[name].code, a, b, small, shape)
 
     def _binary_gates(self, name: str, a: np.ndarray, b: np.ndarray):
         return self._gates(BY_NAME[name].code, a, b)
 
-    def _gates(self, code: int, a: np.ndarray, b: np.ndarray | None, small=None):
+    def _gates(self, code: int, a: np.ndarray, b: np.ndarray | None, small=None, shape=None):
         """Append one gate per element of ``a`` (and ``b``, same shape; None for unary gates), writing the
-        columns in place. ``small`` = the arguments before broadcasting, when they had other shapes.
+        columns in place. ``small`` = the arguments (not broadcast) when they have other shapes, and ``shape``
+        then is their broadcast shape.
         Arguments of at least ``_SEG_K`` ids are checked here (see ``_ids_late``); on a bad id nothing is kept.
 
         Depths: when the arguments' id ranges lie in segments of one depth each (``_depth_range``), every new
         gate has the same depth and the column is filled; otherwise the arguments' depths are gathered, in
         chunks of ``_CHUNK`` gates from the argument columns just written, or once per element of a
         broadcast argument."""
-        shape, k = a.shape, a.size
+        if shape is None:
+            shape, k = a.shape, a.size
+        else:
+            k = 1
+            for x in shape:
+                k *= x
         start = self._op.n
         cols = (self._op, self._a0, self._a1, self._depth)
-        for col in cols:
-            col.reserve(k)
-        op_v, a0, a1, out = (col.grow_into(k) for col in cols)
         sa, sb = small if small is not None else (a, b)
-        if k < _SEG_K:  # small calls (a deep chain makes millions of them): the fewest numpy calls
+        if k < _SEG_K:  # small calls (a deep chain makes millions of them): the fewest Python and numpy calls
+            end = start + k
+            for col in cols:
+                if end > col._arr.size:
+                    col.reserve(k)
+                col.n = end
+            op_v, a0, a1, out = (col._arr[start:end] for col in cols)
             if k:
                 op_v.fill(code)
                 a0.reshape(shape)[...] = sa
@@ -354,6 +376,9 @@ class Circuit:
                 self._cache.clear()
             ids = np.arange(start, start + k, dtype=WIRE)
             return ids.reshape(shape)[()] if shape == () else ids.reshape(shape)
+        for col in cols:
+            col.reserve(k)
+        op_v, a0, a1, out = (col.grow_into(k) for col in cols)
         if k:
             op_v.fill(code)
             if sa.size == k:

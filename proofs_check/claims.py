@@ -139,6 +139,8 @@ class ClaimResult:
     def evidence_summary(self) -> str:
         pos = [r for r in self.results if r.expect == "equal"]
         neg = [r for r in self.results if r.expect == "not_equal"]
+        if self.status == "open" and not self.results:
+            return "open: " + self.claim.why_open
         parts = [f"{sum(r.ok for r in pos)}/{len(pos)} checks hold"]
         if neg:
             parts.append(f"{sum(r.ok for r in neg)}/{len(neg)} negative controls rejected")

@@ -149,3 +149,33 @@ def test_lowered_depth_with_constants_and_shared_operands():
             L = lower(circ, "boolean", P, "wrap", adder=adder)
             assert lowered_depth(circ, "boolean", P, "wrap", adder=adder) == {"depth": L.depth(),
                                                                               "aig_levels": aig_stats(L)["levels"]}
+
+
+def test_lowered_circuits_export_to_aiger_and_blif_and_abc_proves_two_lowerings_equal(tmp_path):
+    import subprocess
+
+    from conftest import abc_exe, has_abc
+
+    from circuits.io import read_aiger
+    c = build(make_spec("diagonal", 4, 2, scan="sklansky"))
+    a = lower(c, "boolean", P, "wrap", adder="ripple", multiplier="array")
+    b = lower(c, "boolean", P, "wrap", adder="kogge-stone", multiplier="dadda")
+    a.write_aiger(tmp_path / "a.aig")
+    b.write_aiger(tmp_path / "b.aig")
+    a.write_blif(tmp_path / "a.blif")
+    assert (tmp_path / "a.blif").read_text().startswith(".model")
+    back = read_aiger(tmp_path / "a.aig")
+    vals = _random_values(c, np.random.default_rng(5), 8, "wrap")
+    bits_in = encode_inputs(c, vals, P)
+    got, want = back.evaluate(bits_in, domain="bool"), a.evaluate(bits_in, domain="bool")
+    assert got.keys() == want.keys() and all(np.array_equal(got[k], want[k]) for k in want)
+    if not has_abc():
+        pytest.skip("berkeley-abc not installed: the ABC cross-check of two lowerings is skipped")
+    out = subprocess.run([abc_exe(), "-c", f"cec {tmp_path / 'a.aig'} {tmp_path / 'b.aig'}"],
+                         capture_output=True, text=True, timeout=300).stdout
+    assert "Networks are equivalent" in out, out[-500:]
+    bad = lower(c, "boolean", P, "fixed:1")
+    bad.write_aiger(tmp_path / "bad.aig")
+    out = subprocess.run([abc_exe(), "-c", f"cec {tmp_path / 'a.aig'} {tmp_path / 'bad.aig'}"],
+                         capture_output=True, text=True, timeout=300).stdout
+    assert "NOT EQUIVALENT" in out.upper() and "Networks are equivalent" not in out, out[-500:]

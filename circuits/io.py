@@ -413,8 +413,7 @@ def write(c: Circuit, path, fmt: str | None = None, summary_above: int = 2000) -
     elif fmt == "graphml":
         write_graphml(c, path)
     else:
-        from .draw import draw
-        draw(c, path, max_gates=summary_above)
+        c.draw(path, max_gates=summary_above)  # the drawing extension (circuits.draw), without importing it here
     return fmt
 
 

@@ -450,21 +450,16 @@ def collect_states(result: dict, n: int, d: int, final_only: bool, name: str = "
 def recurrence(family: str, params: dict, h0, n: int | None = None):
     """The sequential recurrence on exact numbers (object arrays), for checking circuits. ``params`` as the
     circuit's inputs: ``a`` / ``A`` / ``P``+``D`` / ``D``+``U``+``V`` with leading axis n, and ``b``."""
-    b = np.asarray(params["b"], dtype=object)
-    n = b.shape[0] if n is None else n
-    h = np.asarray(h0, dtype=object)
-    out = []
-    for t in range(n):
+    from .common import sequential_affine
+    P = {k: np.asarray(v, dtype=object) for k, v in params.items()}
+    n = P["b"].shape[0] if n is None else n
+
+    def A_of(t):
         if family == "diagonal":
-            A = np.diag(np.asarray(params["a"], dtype=object)[t])
-        elif family == "dense":
-            A = np.asarray(params["A"], dtype=object)[t]
-        elif family == "pd":
-            A = np.asarray(params["P"], dtype=object)[t].dot(np.diag(np.asarray(params["D"], dtype=object)[t]))
-        else:
-            U = np.asarray(params["U"], dtype=object)[t]
-            V = np.asarray(params["V"], dtype=object)[t]
-            A = np.diag(np.asarray(params["D"], dtype=object)[t]) + U.dot(V.T)
-        h = A.dot(h) + b[t]
-        out.append(h)
-    return np.array(out, dtype=object)
+            return np.diag(P["a"][t])
+        if family == "dense":
+            return P["A"][t]
+        if family == "pd":
+            return P["P"][t].dot(np.diag(P["D"][t]))
+        return np.diag(P["D"][t]) + P["U"][t].dot(P["V"][t].T)
+    return sequential_affine(A_of, lambda t: P["b"][t], h0, n)

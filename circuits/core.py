@@ -99,6 +99,23 @@ def _bcast_into(dst: np.ndarray, src: np.ndarray, shape: tuple) -> None:
     dv = dst.reshape(shape[: p + 1] + (t,)).view(vt).reshape(shape[: p + 1])
     dv[...] = sv
 
+def _fill_affine(view: np.ndarray, first: np.ndarray, step) -> None:
+    """Fill rows of ``view`` (rows × B) with ``first + j·step`` (row j; ``step`` None: all rows ``first``) by
+    doubling: each pass copies the rows written so far, shifted, so every entry is written once."""
+    rows = view.shape[0]
+    if not rows:
+        return
+    view[0] = first
+    k = 1
+    while k < rows:
+        m = min(k, rows - k)
+        if step is None:
+            view[k : k + m] = view[:m]
+        else:
+            np.add(view[:m], (step.astype(np.int64) * k).astype(view.dtype), out=view[k : k + m])
+        k += m
+
+
 # Deprecated aliases, kept importable while callers move to ``circuits._graph`` (``ranges``, ``ARITY``,
 # ``norm_const``): proofs_check/equivalence/symbolic.py imports ``circuits.core._ranges``.
 _ranges = ranges
@@ -166,9 +183,13 @@ class Circuit:
         self._seg_s: list[int] = []
         self._seg_lo: list[int] = []
         self._seg_hi: list[int] = []
+        #: blocks repeated by ``repeat_block``: (first wire, block length, copies incl. the template, strides)
+        self._repeats: list[tuple[int, int, int, np.ndarray]] = []
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        if "_repeats" not in state:
+            self._repeats = []
         if "_seg_s" not in state:  # pickled before segments existed: one unknown segment
             self._seg_s, self._seg_lo, self._seg_hi = [0], [0], [_UNKNOWN_HI]
 
@@ -680,6 +701,175 @@ class Circuit:
         ids.flags.writeable = False
         self._outputs.append((name, ids.shape, ids))
         self._touch()
+
+    def repeat_block(self, lo: int, hi: int, copies: int, strides=None) -> np.ndarray:
+        """Append ``copies`` copies of the block of gates ``lo .. hi-1`` (the last wires appended: ``hi`` must be
+        ``len(self)``), one after the other, with every argument moved by a fixed stride per copy: in copy
+        ``j`` (``j = 1 .. copies``, the block itself is copy 0) gate ``g + j·B`` (``B = hi − lo``) has op
+        ``op[g]`` and arguments ``arg + j·stride``. The result is the circuit that the builder calls making
+        the block would give once more per copy — the same wires in the same order, the same depths — in a
+        few numpy passes over the new columns (a chain of n equal steps costs O(1) Python calls, not O(n)).
+
+        ``strides`` is an int array of shape ``(B, 2)`` (per gate: arg0's and arg1's stride; unary gates'
+        second entry is ignored), or None: the differences between the block's arguments and those of the
+        block before it (``lo − B .. lo − 1``, which must have the same ops), i.e. the copies continue the
+        pattern of the last two blocks. An argument with stride ``B`` that lies in the block or in the block
+        before it follows the copies (it names a wire of the same or of the previous copy); any other argument
+        must name a wire that exists before the first copy, in every copy. Gates of the wide table cannot be
+        repeated. Returns the new ids, shape ``(copies, B)``.
+
+        Depths are computed without a pass per copy once they grow periodically: after copy j, when every
+        gate's deepest argument grows by the gate's own growth and no argument grows faster, copy j + 1 grows
+        the same way, and so does every later copy (checked at every copy until it holds)."""
+        lo, hi, copies = int(lo), int(hi), int(copies)
+        n = self._op.n
+        B = hi - lo
+        if hi != n or B < 1 or lo < 0:
+            raise CircuitError(f"repeat_block: the block must be the last gates appended (lo < hi = {n}), "
+                               f"got lo={lo}, hi={hi}")
+        if copies < 0:
+            raise CircuitError(f"repeat_block: copies must be >= 0, got {copies}")
+        op = self._op.data[lo:hi].copy()
+        if (op.astype(np.int64) & ~WIDE).min() < 2 or (op.view(np.uint8) & WIDE).any():
+            raise CircuitError("repeat_block: the block may hold only gates with one or two arguments "
+                               "(no inputs, constants or wide gates)")
+        A = np.stack([self._a0.data[lo:hi], self._a1.data[lo:hi]], axis=1).astype(np.int64)
+        unary = ARITY[op] == 1
+        if strides is None:
+            if lo - B < 0 or not np.array_equal(self._op.data[lo - B : lo], op):
+                raise CircuitError("repeat_block: strides=None needs the block before the block to have the same "
+                                   "ops")
+            P = np.stack([self._a0.data[lo - B : lo], self._a1.data[lo - B : lo]], axis=1).astype(np.int64)
+            st = A - P
+        else:
+            st = np.array(strides, dtype=np.int64)
+            if st.shape != (B, 2):
+                raise CircuitError(f"repeat_block: strides must have shape ({B}, 2), got {st.shape}")
+        A[unary, 1] = A[unary, 0]  # for the depths: a unary gate's second argument is its first
+        st[unary, 1] = st[unary, 0]
+        per = (st == B) & (A >= lo - B)  # follows the copies: same copy (>= lo) or the previous one
+        ext = ~per
+        if copies and ext.any():
+            ea, es = A[ext], st[ext]
+            last = np.maximum(ea + es, ea + copies * es)
+            first = np.minimum(ea + es, ea + copies * es)
+            if int(last.max()) >= hi or int(first.min()) < 0:
+                raise CircuitError("repeat_block: an argument names a wire that is neither in the same or the "
+                                   "previous copy (stride B) nor one existing before the copies, in every copy")
+        if not copies:
+            return np.zeros((0, B), dtype=WIRE)
+        total = copies * B
+        if n + total >= 2**31:
+            raise CircuitError("repeat_block: too many wires for int32 ids")
+        dcol = self._depth.data
+        # depth sources: buf = [depths of the previous copy (B) | this copy (B) | external arguments (X)]
+        ext_a, ext_s = A[ext], st[ext]
+        X = ext_a.size
+        idx = np.empty((B, 2), dtype=np.int64)
+        idx[per] = A[per] - (lo - B)  # previous copy: 0 .. B-1, this copy: B .. 2B-1
+        idx[ext] = 2 * B + np.arange(X)
+        # external depths per copy: constant for stride 0, else gathered (copies, X_strided)
+        E0 = dcol[ext_a].astype(np.int64)  # copy 0
+        moving = np.flatnonzero(ext_s != 0)
+        Em = None
+        if moving.size:
+            jj = np.arange(1, copies + 1, dtype=np.int64)[:, None]
+            Em = dcol[ext_a[moving][None, :] + jj * ext_s[moving][None, :]].astype(np.int64)  # (copies, M)
+            dE = np.diff(np.concatenate([E0[moving][None, :], Em]), axis=0)
+            bad = np.flatnonzero(~(dE == dE[-1]).all(axis=1))
+            affine_from = int(bad[-1]) + 1 if bad.size else 0  # copies >= this (1-based) grow affinely
+            eps = np.zeros(X, dtype=np.int64)
+            eps[moving] = dE[-1]
+        else:
+            affine_from = 0
+            eps = np.zeros(X, dtype=np.int64)
+        # levels inside the block (gates whose in-copy arguments are done)
+        inner = per & (A >= lo)
+        lvl = np.zeros(B, dtype=np.int64)
+        if inner.any():
+            rel = (A - lo).tolist()
+            inn = inner.tolist()
+            lv = lvl.tolist()
+            for s in range(B):
+                m = 0
+                for k in (0, 1):
+                    if inn[s][k]:
+                        m = max(m, lv[rel[s][k]] + 1)
+                lv[s] = m
+            lvl = np.array(lv, dtype=np.int64)
+        order = np.argsort(lvl, kind="stable")
+        cuts = np.searchsorted(lvl[order], np.arange(int(lvl.max()) + 2))
+        steps = [(order[cuts[L] : cuts[L + 1]], idx[order[cuts[L] : cuts[L + 1]]]) for L in range(len(cuts) - 1)
+                 if cuts[L + 1] > cuts[L]]
+        buf = np.empty(2 * B + X, dtype=np.int64)
+        buf[2 * B :] = E0
+        D_prev = dcol[lo:hi].astype(np.int64)  # copy 0
+        rows = []  # depths of copies 1 .. j computed one by one
+        grow = np.empty(2 * B + X, dtype=np.int64)
+        grow[2 * B :] = eps
+        steady = None
+        check_every = 1
+        for j in range(1, copies + 1):
+            buf[:B] = D_prev
+            if Em is not None:
+                buf[2 * B + moving] = Em[j - 1]
+            for sl, ix in steps:
+                buf[B + sl] = np.maximum(buf[ix[:, 0]], buf[ix[:, 1]]) + 1
+            D = buf[B : 2 * B].copy()
+            rows.append(D)
+            if j >= affine_from and j % check_every == 0:
+                delta = D - D_prev
+                grow[:B] = delta
+                grow[B : 2 * B] = delta
+                g = grow[idx]
+                v = buf[idx] + 1
+                ok = (g <= delta[:, None]).all() and (((v == D[:, None]) & (g == delta[:, None])).any(axis=1)).all()
+                if ok:
+                    steady = (j, D, delta)
+                    break
+                if j >= 64:
+                    check_every = 1024
+            D_prev = D
+        start = n
+        cols = (self._op, self._a0, self._a1, self._depth)
+        for col in cols:
+            col.reserve(total)
+        op_v, a0_v, a1_v, d_v = (col.grow_into(total).reshape(copies, B) for col in cols)
+        _fill_affine(op_v, op, None)
+        _fill_affine(a0_v, (A[:, 0] + st[:, 0]).astype(WIRE), st[:, 0].astype(WIRE))
+        a1_first = np.where(unary, -1, A[:, 1] + st[:, 1]).astype(WIRE)
+        _fill_affine(a1_v, a1_first, np.where(unary, 0, st[:, 1]).astype(WIRE))
+        known = len(rows)
+        d_v[:known] = np.array(rows, dtype=np.int32).reshape(known, B)
+        dlo = int(d_v[:known].min())
+        dhi = int(d_v[:known].max())
+        if known < copies:
+            j0, D0, delta = steady
+            _fill_affine(d_v[known - 1 :], D0.astype(np.int32), delta.astype(np.int32))
+            endD = D0 + (copies - j0) * delta
+            dlo, dhi = min(dlo, int(endD.min())), max(dhi, int(endD.max()))
+        del op_v, a0_v, a1_v, d_v
+        if total >= _SEG_K:
+            self._seg_add(start, total, dlo, dhi)
+        else:
+            self._seg_add(start, total, 0, _UNKNOWN_HI)
+        self._size += total
+        out_st = st.copy()
+        out_st[unary, 1] = 0
+        self._repeats.append((lo, B, copies + 1, out_st))
+        self._touch()
+        return np.arange(start, start + total, dtype=WIRE).reshape(copies, B)
+
+    def repeated_blocks(self) -> list:
+        """The blocks ``repeat_block`` appended, as ``(lo, B, count, strides)``: wires ``lo .. lo + count·B − 1``
+        are ``count`` copies of the block ``lo .. lo + B − 1`` (itself included), arguments moving by
+        ``strides`` (shape (B, 2), read-only) per copy. Loaded circuits have none (the columns say the same)."""
+        out = []
+        for lo, B, count, st in self._repeats:
+            v = st.view()
+            v.flags.writeable = False
+            out.append((lo, B, count, v))
+        return out
 
     def embed(self, other: "Circuit", inputs: dict) -> dict:
         """Copy ``other``'s gates into this circuit, feeding its inputs from wires of this one.

@@ -27,6 +27,7 @@ from .linalg import tree_sum
 __all__ = ["build_rnn", "rnn_reference", "rnn_size", "rnn_depth", "ACTIVATIONS"]
 
 ACTIVATIONS = ("relu", "step")
+_LOOP_STEPS = 3  # steps built by the builders before the rest is repeated
 
 
 def _layer(c, W, h, U, x, bias, act):
@@ -79,11 +80,20 @@ def build_rnn(n: int, d: int, m: int = 1, act: str = "relu", hidden: int | None 
     x = c.input("x", (n, m)) if m else None
     h = c.input("h0", (d,))
     states = []
-    for t in range(n):
+    # Steps 0, 1, 2 by the builders; every later step is step 2 with its arguments moved by one step per copy
+    # (x by one row, the state and the step's own gates by one step's gates, W, U, c not at all), so the rest
+    # of the chain is appended by one ``repeat_block`` call: the same gates, ids and depths as the loop gives.
+    for t in range(min(n, _LOOP_STEPS)):
+        lo = len(c)
         z = _layer(c, W, h, U, None if x is None else x[t], bias, act)
         h = _layer(c, W2, z, None, None, c2, act) if hidden is not None else z
         states.append(np.asarray(h))
-    c.output("h", np.stack(states))
+    if n > _LOOP_STEPS:
+        ids = c.repeat_block(lo, len(c), n - _LOOP_STEPS)  # strides: step 2 minus step 1
+        pos = np.asarray(h) - lo  # the state's place in a step
+        c.output("h", np.concatenate([np.stack(states), ids[:, pos]]))
+    else:
+        c.output("h", np.stack(states))
     return c
 
 

@@ -1,8 +1,15 @@
 """One entry point for every model the library builds: ``build_model(name, ...)`` → ``Circuit``.
 
-Names: the LRNN families (``diagonal``, ``pd``, ``dplr``, ``dense``), ``rnn`` (the nonlinear RNN), and the
-named architectures registered in ``constructions.presets``. The CLI's ``--model`` options map onto the
-keyword arguments here.
+Names: the LRNN families (``diagonal``, ``pd``, ``dplr``, ``dense``), ``rnn`` (the nonlinear RNN), ``parity``,
+the stand-alone bit-level blocks (``adder``, ``multiplier``, ``comparator``, ``iterated-add``) and the named
+architectures registered in ``constructions.presets``. The CLI's ``--model`` options map onto the keyword
+arguments here.
+
+Bit level: every model whose circuit is arithmetic (the LRNN families and the linear presets) takes
+``basis="boolean"|"threshold"`` with ``precision`` (and ``number``, ``adder``, ``multiplier``); the circuit is
+then ``constructions.lowering.lower`` of the arithmetic one. Its size is guarded by an upper bound: the
+arithmetic circuit's gates by op, times the gates of one lowered gate of that op at that precision
+(:func:`op_costs`).
 """
 from __future__ import annotations
 
@@ -28,9 +35,22 @@ def _presets() -> dict:
 
 BOOLEAN_MODELS = ("parity",)
 
+#: stand-alone bit-level blocks and the options each takes (``precision`` is required by all)
+BLOCK_MODELS = {
+    "adder": {"precision", "adder", "basis"},
+    "multiplier": {"precision", "multiplier", "adder", "basis"},
+    "comparator": {"precision", "op", "signed", "basis"},
+    "iterated-add": {"precision", "m", "basis"},
+}
+#: the options of a lowering to bits (arithmetic models only)
+LOWER_OPTIONS = ("basis", "precision", "number", "adder", "multiplier")
+MODEL_BASES = ("arithmetic", "boolean", "threshold")
+#: comparator operations: names usable on a command line, and the symbols of ``constructions.bits.COMPARISONS``
+COMPARATOR_OPS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
+
 
 def model_names() -> list[str]:
-    return list(FAMILIES) + ["rnn"] + list(BOOLEAN_MODELS) + \
+    return list(FAMILIES) + ["rnn"] + list(BOOLEAN_MODELS) + list(BLOCK_MODELS) + \
         [p for p in _presets() if p not in FAMILIES and p != "rnn"]
 
 
@@ -90,7 +110,7 @@ class ModelSpec:
     name: str
     n: int
     d: int
-    kind: str  # "lrnn" (a family), "rnn", "boolean", "preset"
+    kind: str  # "lrnn" (a family), "rnn", "boolean", "block", "preset"
     scan: str | None = None
     final_only: bool = False
     rank: int | None = None
@@ -101,11 +121,30 @@ class ModelSpec:
     hidden: int | None = None
     act: str | None = None
     options: tuple = ()  # preset options given, as sorted (name, value) pairs
+    basis: str | None = None  # None: the model's own basis (arithmetic for LRNNs); else the lowering's
+    precision: int | None = None
+    number: str | None = None
+    adder: str | None = None
+    multiplier: str | None = None
+    op: str | None = None  # comparator: one of constructions.bits.COMPARISONS
+    signed: bool | None = None  # comparator
+
+    @property
+    def lowered(self) -> bool:
+        """An arithmetic model lowered to bits."""
+        return self.basis is not None and self.kind in ("lrnn", "preset")
+
+    def arithmetic(self) -> "ModelSpec":
+        """The spec of the arithmetic circuit a lowered spec lowers."""
+        return replace(self, basis=None, precision=None, number=None, adder=None, multiplier=None)
 
     def to_dict(self) -> dict:
         out = {k: v for k, v in asdict(self).items() if v is not None and k not in ("options", "kind")}
-        if self.kind == "boolean":
+        if self.kind in ("boolean", "block"):
             out.pop("d")
+        if self.kind == "block":
+            out.pop("n")
+            out.pop("final_only")
         out.update(dict(self.options))
         return out
 
@@ -125,28 +164,131 @@ def applicable(name: str) -> tuple[str, set[str]]:
     """(kind, the options that apply) for a model name."""
     if name in FAMILIES:
         opts = {"scan", "final_only", "mode", "alphabet", "seed"} | ({"rank"} if name == "dplr" else set())
-        return "lrnn", opts
+        return "lrnn", opts | set(LOWER_OPTIONS)
     if name == "rnn":
         return "rnn", {"m", "hidden", "act"}
     if name in BOOLEAN_MODELS:
         return "boolean", {"scan", "final_only"}
+    if name in BLOCK_MODELS:
+        return "block", set(BLOCK_MODELS[name])
     p = _presets().get(name)
     if p is None:
         raise SpecError("model", f"unknown model {name!r}; choose one of {', '.join(model_names())}")
     opts = {"final_only"} | set(p.options)
     if p.linear:
         opts.add("scan")
+        opts.update(LOWER_OPTIONS)
     if p.rank_option is not None:
         opts.add("rank")
     return "preset", opts
 
 
-def make_spec(name: str, n: int = 8, d: int | None = None, **given) -> ModelSpec:
+def _nonlinear(name: str, kind: str) -> bool:
+    return kind == "rnn" or (kind == "preset" and not _presets()[name].linear)
+
+
+def _lowering_options(name: str, given: dict) -> dict:
+    """The validated lowering options of an arithmetic model ({} for its arithmetic circuit)."""
+    from circuits.numbers import MAX_PRECISION, parse_number
+
+    from .bits import ADDERS, MULTIPLIERS
+    basis = given.get("basis", "arithmetic")
+    if basis not in MODEL_BASES:
+        raise SpecError("basis", f"unknown basis {basis!r}; choose one of {', '.join(MODEL_BASES)}")
+    if basis == "arithmetic":
+        for k in LOWER_OPTIONS[1:]:
+            if k in given:
+                raise SpecError(k, "applies to basis boolean or threshold only (the arithmetic circuit has no "
+                                   "precision)")
+        return {}
+    if "precision" not in given:
+        raise SpecError("precision", f"is required for basis {basis}")
+    p = _positive("precision", given["precision"], 2, MAX_PRECISION)
+    number = given.get("number", "wrap")
+    try:
+        parse_number(number, p)
+    except CircuitError as e:
+        raise SpecError("number", str(e)) from None
+    kw = {"basis": basis, "precision": p, "number": number}
+    if basis == "threshold":
+        for k in ("adder", "multiplier"):
+            if k in given:
+                raise SpecError(k, "applies to basis boolean only (the threshold lowering has no adder choice)")
+        return kw
+    kw["adder"] = _choice("adder", given.get("adder", "sklansky"), ADDERS)
+    kw["multiplier"] = _choice("multiplier", given.get("multiplier", "dadda"), MULTIPLIERS)
+    return kw
+
+
+def _choice(option: str, v, choices) -> str:
+    if v not in choices:
+        raise SpecError(option, f"unknown {option} {v!r}; choose one of {', '.join(choices)}")
+    return v
+
+
+#: iterated addition with exponential weights keeps m·(2^p − 1) below the IR's int64 weights
+_ITERATED_ADD_WEIGHTS = 1 << 62
+
+
+def _block_spec(name: str, given: dict) -> dict:
+    """The validated options of a stand-alone block (``precision`` required)."""
+    from circuits.numbers import MAX_PRECISION
+
+    from .bits import ADDERS, MULTIPLIERS
+    if "precision" not in given:
+        raise SpecError("precision", f"is required for model {name!r}")
+    p = _positive("precision", given["precision"], 1, MAX_PRECISION)
+    kw: dict = {"precision": p}
+    if name == "iterated-add":
+        basis = given.get("basis", "threshold")
+        if basis not in ("threshold", "boolean"):
+            raise SpecError("basis", f"model 'iterated-add' is built over basis threshold or boolean, not {basis!r}")
+        if "m" not in given:
+            raise SpecError("m", "is required for model 'iterated-add' (how many numbers to add)")
+        m = _positive("m", given["m"], 1, MAX_D)
+        if m * ((1 << p) - 1) >= _ITERATED_ADD_WEIGHTS:
+            raise SpecError("precision", f"m·(2^p − 1) must stay below 2^62 (the IR's int64 threshold weights); "
+                                         f"got m = {m:,}, p = {p:,}")
+        kw.update(basis=basis, m=m)
+        return kw
+    basis = given.get("basis", "boolean")
+    if basis != "boolean":
+        raise SpecError("basis", f"model {name!r} is a boolean circuit; basis {basis!r} does not apply")
+    kw["basis"] = "boolean"
+    if name in ("adder", "multiplier"):
+        kw["adder"] = _choice("adder", given.get("adder", "sklansky"), ADDERS)
+    if name == "multiplier":
+        kw["multiplier"] = _choice("multiplier", given.get("multiplier", "dadda"), MULTIPLIERS)
+    if name == "comparator":
+        op = given.get("op", "lt")
+        op = COMPARATOR_OPS.get(op, op)
+        if op not in COMPARATOR_OPS.values():
+            raise SpecError("op", f"unknown comparison {given.get('op')!r}; choose one of "
+                                  f"{', '.join(COMPARATOR_OPS)}")
+        kw.update(op=op, signed=bool(given.get("signed", False)))
+    return kw
+
+
+def make_spec(name: str, n: int | None = None, d: int | None = None, **given) -> ModelSpec:
     """Validate a model request once. ``given`` holds only the options the caller set (None = not set); an
-    option that does not apply to the model is refused, not ignored."""
+    option that does not apply to the model is refused, not ignored. ``n`` defaults to 8 and ``d`` to 2 where
+    they apply (stand-alone blocks take neither)."""
     given = {k: v for k, v in given.items() if v is not None and v is not False}
     kind, opts = applicable(name)
-    n = _positive("n", n, 1, MAX_N)
+    if _nonlinear(name, kind):
+        bad = [k for k in LOWER_OPTIONS if k in given]
+        if bad:
+            raise SpecError(bad[0], f"model {name!r} is nonlinear and cannot be lowered to bits (only circuits "
+                                    f"of add, sub, mul and neg gates can)")
+    if kind == "block":
+        for k, v in (("n", n), ("d", d)):
+            if v is not None:
+                raise SpecError(k, f"does not apply to model {name!r} (its options: {', '.join(sorted(opts))})")
+        extra = sorted(set(given) - opts)
+        if extra:
+            raise SpecError(extra[0], f"does not apply to model {name!r} (its options: {', '.join(sorted(opts))})")
+        return ModelSpec(name=name, n=1, d=1, kind=kind, **_block_spec(name, given))
+    n = _positive("n", 8 if n is None else n, 1, MAX_N)
     if kind == "boolean":
         if d is not None:
             raise SpecError("d", f"does not apply to model {name!r} (its options: {', '.join(sorted(opts))})")
@@ -198,11 +340,60 @@ def make_spec(name: str, n: int = 8, d: int | None = None, **given) -> ModelSpec
             raise SpecError("rank" if "rank" in str(e) else sorted(popts)[0] if popts else "model",
                             str(e).split(": ", 1)[-1]) from None
         kw["options"] = tuple(sorted(popts.items()))
+    if kind in ("lrnn", "preset"):
+        kw.update(_lowering_options(name, given))
     return ModelSpec(**kw)
 
 
 def build(spec: ModelSpec) -> Circuit:
     """The circuit of a validated spec."""
+    if spec.lowered:
+        from .lowering import lower
+        return lower(_arithmetic_circuit(spec.arithmetic()), spec.basis, spec.precision, spec.number,
+                     **_block_kw(spec))
+    if spec.kind == "block":
+        return build_block(spec)
+    return _build_arithmetic(spec)
+
+
+def _block_kw(spec: ModelSpec) -> dict:
+    return {"adder": spec.adder, "multiplier": spec.multiplier} if spec.basis == "boolean" else {}
+
+
+_LAST_ARITHMETIC: dict = {}
+
+
+def _arithmetic_circuit(spec: ModelSpec) -> Circuit:
+    """``build(spec)`` of an arithmetic spec, kept for the next call (the size guard of a lowered model builds
+    the arithmetic circuit to count its ops, and the lowering needs it again)."""
+    c = _LAST_ARITHMETIC.get(spec)
+    if c is None:
+        c = _build_arithmetic(spec)
+        _LAST_ARITHMETIC.clear()
+        _LAST_ARITHMETIC[spec] = c
+    return c
+
+
+def build_block(spec: ModelSpec) -> Circuit:
+    """A stand-alone block: ``adder``, ``multiplier``, ``comparator`` (boolean, from ``constructions.bits``)
+    or ``iterated-add`` (threshold, from ``constructions.threshold``; boolean through ``threshold_to_boolean``)."""
+    from . import bits
+    p = spec.precision
+    if spec.name == "adder":
+        return bits.adder_circuit(p, spec.adder)
+    if spec.name == "multiplier":
+        return bits.multiplier_circuit(p, spec.multiplier, spec.adder, "full")
+    if spec.name == "comparator":
+        return bits.comparator_circuit(p, spec.op, bool(spec.signed))
+    from .threshold import build_iterated_add
+    c = build_iterated_add(spec.m, p)
+    if spec.basis == "boolean":
+        from .threshold.to_boolean import threshold_to_boolean
+        c = threshold_to_boolean(c)
+    return c
+
+
+def _build_arithmetic(spec: ModelSpec) -> Circuit:
     name, n, d = spec.name, spec.n, spec.d
     if spec.kind == "lrnn":
         if spec.mode == "token":
@@ -246,6 +437,10 @@ def predict(spec: ModelSpec) -> dict:
     from .lrnn_bounds import LOG_FAMILIES, closed_form, dplr_cost, exact_depth, exact_size
     from .rnn import rnn_depth, rnn_size
 
+    if spec.lowered:
+        return _predict_lowered(spec)
+    if spec.kind == "block":
+        return _predict_block(spec)
     n, d = spec.n, spec.d
     if spec.kind == "rnn":
         return {"size": rnn_size(n, d, spec.m, spec.hidden), "depth": rnn_depth(n, d, spec.m, spec.hidden),
@@ -313,6 +508,139 @@ def predict(spec: ModelSpec) -> dict:
     return out
 
 
+#: up to this many arithmetic gates, a lowered model's guard builds the arithmetic circuit to count its ops
+OPS_COUNT_BUILD = 1 << 20
+#: boolean multipliers up to this width are built to measure them; wider ones are bounded (10·q² + adder)
+MUL_BUILD_MAX = 32
+
+
+def _one_op(op: str) -> Circuit:
+    c = Circuit("arithmetic", fold=False)
+    x, y = c.input("x"), c.input("y")
+    c.output("z", c.neg(x) if op == "neg" else getattr(c, op)(x, y))
+    return c
+
+
+def _measure(c: Circuit) -> dict:
+    return {"size": c.size(), "depth": c.depth(), "fanin": int(len(c.wide_table()[1]))}
+
+
+_OP_COSTS: dict = {}
+
+
+def op_costs(basis: str, precision: int, number: str = "wrap", adder: str | None = None,
+             multiplier: str | None = None) -> dict:
+    """Gates, depth and wide fan-in (arguments of threshold and n-ary gates) of **one** arithmetic gate of each
+    op lowered by ``constructions.lowering.lower`` with these options: ``{op: {"size", "depth", "fanin",
+    "exact"}}``. Measured on a one-gate circuit; a boolean ``mul`` wider than :data:`MUL_BUILD_MAX` bits
+    (q = precision + fraction bits) is bounded instead by ``10·q² + (a lowered add at 2q bits)`` — q² partial
+    products, at most q² full adders (5 gates; each removes one bit) and 2q² half adders (2 gates; at most one
+    per column of 2q per stage, at most q stages) — with no depth (``None``). Cached."""
+    from circuits.numbers import parse_number
+
+    from .lowering import lower
+    key = (basis, precision, number, adder, multiplier)
+    if key in _OP_COSTS:
+        return _OP_COSTS[key]
+    kw = {"adder": adder, "multiplier": multiplier} if basis == "boolean" else {}
+    q = precision + parse_number(number, precision)
+    out = {}
+    for op in ("add", "sub", "neg", "mul"):
+        if op == "mul" and basis == "boolean" and q > MUL_BUILD_MAX:
+            add2 = _measure(lower(_one_op("add"), basis, 2 * q, "wrap", **kw))
+            out[op] = {"size": 10 * q * q + add2["size"], "depth": None, "fanin": 0, "exact": False}
+            continue
+        try:
+            out[op] = {**_measure(lower(_one_op(op), basis, precision, number, **kw)), "exact": True}
+        except (CircuitError, ValueError, OverflowError) as e:
+            # the threshold blocks keep weights in int64; beyond that they refuse (CircuitError) or, for some
+            # widths, fail inside numpy (ValueError): either way this precision cannot be lowered
+            why = str(e).split(": ", 1)[-1].split(" (")[0] if isinstance(e, CircuitError) else \
+                "its weights overflow the IR's int64 threshold weights"
+            raise SpecError("precision", f"{precision:,} is too large for the {basis} lowering of {op} "
+                                         f"({why})") from None
+    _OP_COSTS[key] = out
+    return out
+
+
+def _predict_lowered(spec: ModelSpec) -> dict:
+    """Upper bounds for a lowered model: Σ over ops of (arithmetic gates of that op) × (gates of one lowered
+    gate of that op); depth ≤ arithmetic depth × the deepest lowered gate. Counted on the arithmetic circuit
+    when it has at most :data:`OPS_COUNT_BUILD` gates, else from its predicted size × the largest lowered
+    gate."""
+    arith = predict(spec.arithmetic())
+    costs = op_costs(spec.basis, spec.precision, spec.number, spec.adder, spec.multiplier)
+    what = "" if arith["exact"] else f" (the arithmetic figures are an {arith['how']})"
+    if arith["size"] <= OPS_COUNT_BUILD:
+        c = _arithmetic_circuit(spec.arithmetic())
+        counts = c.count_ops()
+        a_size, a_depth = c.size(), c.depth()
+        used = [o for o in counts if counts[o]]
+        size = sum(counts[o] * costs[o]["size"] for o in used)
+        fanin = sum(counts[o] * costs[o]["fanin"] for o in used)
+        how = "upper bound: the arithmetic circuit's gates by op × the gates of one lowered gate of that op"
+    else:
+        a_size, a_depth = arith["size"], arith["depth"]
+        used = list(costs)
+        size = a_size * max(costs[o]["size"] for o in used)
+        fanin = a_size * max(costs[o]["fanin"] for o in used)
+        how = "upper bound: the arithmetic circuit's predicted size × the largest lowered gate" + what
+    depths = [costs[o]["depth"] for o in used]
+    depth = None if None in depths else a_depth * max(depths, default=0)
+    return {"size": size, "depth": depth, "fanin": fanin, "exact": False, "how": how,
+            "arithmetic": {"size": a_size, "depth": a_depth}}
+
+
+def _predict_block(spec: ModelSpec) -> dict:
+    """Size and depth of a stand-alone block: adders and comparators are built (O(p log p) gates) and counted;
+    multipliers up to :data:`MUL_BUILD_MAX` bits too, wider ones bounded as in :func:`op_costs`; iterated
+    addition (threshold) by its closed form, and over the boolean basis by a bound per threshold gate."""
+    from . import bits
+    p = spec.precision
+    if spec.name in ("adder", "comparator") or (spec.name == "multiplier" and p <= MUL_BUILD_MAX):
+        return {**_measure(build_block(spec)), "exact": True, "built": True, "how": "the block, built and counted"}
+    if spec.name == "multiplier":
+        add2 = bits.adder_circuit(2 * p, spec.adder).size()
+        return {"size": 10 * p * p + add2, "depth": None, "fanin": 0, "exact": False,
+                "how": f"upper bound: 10·p² + a {2 * p}-bit {spec.adder} adder"}
+    from .threshold import ITERATED_ADD_DEPTH, iterated_add_size
+    size = iterated_add_size(spec.m, p)
+    fanin = size * (spec.m * p + size)  # no gate reads more than every input and every gate
+    if spec.basis == "threshold":
+        return {"size": size, "depth": ITERATED_ADD_DEPTH["direct"], "fanin": fanin, "exact": False,
+                "how": "closed form of the gates; depth at most 2; fan-in bounded by gates × (inputs + gates)"}
+    return _predict_iterated_add_boolean(spec, size, fanin)
+
+
+def _predict_iterated_add_boolean(spec: ModelSpec, size: int, fanin: int) -> dict:
+    """Bound for ``threshold_to_boolean`` of the iterated addition: per threshold gate with a bit heap of B bits
+    in Q + 1 columns and S Dadda stages, at most 5·B (full adders: each removes a bit) + 2·(Q+1)·S (half adders:
+    one per column per stage) + 8·(Q+1) (the prefix carry and the final or) + m (complemented arguments) + 4
+    gates; depth at most 2 × the largest ``gate_depth_bound``. The threshold circuit is built for this (its
+    own size is guarded first)."""
+    from circuits.guard import max_gates_default
+
+    from .threshold import build_iterated_add
+    from .threshold.to_boolean import dadda_stages, gate_depth_bound, heap_heights
+    if size + fanin // 2 > max_gates_default():
+        return {"size": size, "depth": None, "fanin": fanin, "exact": False,
+                "how": "the threshold circuit alone (too big to bound its boolean form)"}
+    t = build_iterated_add(spec.m, spec.precision)
+    total, deep = 0, 0
+    for g in range(len(t)):
+        if t.op_of(g) != "threshold":
+            continue
+        w, th = t.threshold_params(g)
+        hts, Q = heap_heights(w, th)
+        if not hts:
+            continue
+        S = dadda_stages(max(hts))
+        total += 5 * sum(hts) + 2 * (Q + 1) * S + 8 * (Q + 1) + len(w) + 4
+        deep = max(deep, gate_depth_bound(w, th))
+    return {"size": total, "depth": t.depth() * deep, "fanin": 0, "exact": False,
+            "how": "upper bound: a carry-save tree and a carry per threshold gate"}
+
+
 def n_sym_():
     from .scans import n_sym
     return n_sym
@@ -323,17 +651,35 @@ def d_sym_():
     return d_sym
 
 
+def _where(spec: ModelSpec) -> str:
+    if spec.kind == "block":
+        return f"p = {spec.precision:,}" + (f", m = {spec.m:,}" if spec.m else "")
+    at = f"n = {spec.n:,}, d = {spec.d:,}"
+    return at + (f", {spec.basis} at p = {spec.precision:,}" if spec.lowered else "")
+
+
+#: a wide argument (int32 id + int64 weight) costs about this fraction of a gate's bytes
+FANIN_PER_GATE = 2
+
+
 def check_size(spec: ModelSpec, max_gates: int | None = None) -> dict:
     """Refuse (``CircuitError``) a spec whose predicted size exceeds ``max_gates`` (default: from the available
-    memory); otherwise return the prediction."""
+    memory); otherwise return the prediction. Wide fan-in (threshold circuits) counts one gate per
+    :data:`FANIN_PER_GATE` arguments. A lowered model's arithmetic circuit is guarded first."""
     from circuits.guard import BYTES_PER_GATE, max_gates_default
 
     limit = max_gates_default() if max_gates is None else int(max_gates)
+    if spec.lowered:
+        check_size(spec.arithmetic(), limit)
     pred = predict(spec)
-    if pred["size"] > limit:
-        raise CircuitError(f"{spec.name} at n = {spec.n:,}, d = {spec.d:,} would have about {pred['size']:,} "
-                           f"gates ({pred['size'] * BYTES_PER_GATE / 2**30:,.1f} GiB), above the limit of "
-                           f"{limit:,} gates ({pred['how']})")
+    fanin = pred.get("fanin", 0)
+    cost = pred["size"] + fanin // FANIN_PER_GATE
+    if cost > limit:
+        what = "about" if pred["exact"] or "estimate" in pred["how"] else "up to"
+        wide = f" and {fanin:,} fan-in arguments" if fanin else ""
+        raise CircuitError(f"{spec.name} at {_where(spec)} would have {what} {pred['size']:,} gates{wide} "
+                           f"({cost * BYTES_PER_GATE / 2**30:,.1f} GiB), above the limit of {limit:,} gates "
+                           f"({pred['how']})")
     return pred
 
 
@@ -341,21 +687,36 @@ def stats(spec: ModelSpec, max_gates: int | None = None, formula_only: bool = Fa
     """Size and depth of a model as a JSON-ready dict.
 
     ``formula_only``: from the closed forms, without building (any n); ``exact`` says whether the numbers are
-    exact or bounds (then ``size_low`` / ``depth_low`` may give the other side). Otherwise the circuit is built
-    (after the size guard, :func:`check_size`) and measured; where an exact closed form exists the dict also
-    carries it and ``matches_closed_form``, else the estimate it was guarded by."""
+    exact or bounds (then ``size_low`` / ``depth_low`` may give the other side; lowered models: upper bounds,
+    with the arithmetic circuit's size and depth). Otherwise the circuit is built (after the size guard,
+    :func:`check_size`) and measured; where an exact closed form exists the dict also carries it and
+    ``matches_closed_form``, else the estimate it was guarded by. A lowered model also reports the arithmetic
+    circuit it lowers (``arithmetic``: size and depth) and ``depth_ratio``; a boolean circuit its AIG (``aig``:
+    ANDs and levels as ABC counts them)."""
     out = {"model": spec.name, **spec.to_dict()}
     if formula_only:
         pred = predict(spec)
+        if pred["depth"] is None:
+            raise SpecError("formula_only", f"no depth bound for {spec.name} at {_where(spec)} without building "
+                                            f"(multipliers wider than {MUL_BUILD_MAX} bits); build it instead")
         out.update({k: pred[k] for k in ("size", "depth", "exact", "how")})
-        out.update({k: pred[k] for k in ("size_low", "depth_low") if k in pred})
+        out.update({k: pred[k] for k in ("size_low", "depth_low", "arithmetic") if k in pred})
         return out
     pred = check_size(spec, max_gates)
     c = build(spec)
-    out.update({"size": c.size(), "depth": c.depth(), "count_ops": c.count_ops(),
+    out.update({"basis": c.basis, "size": c.size(), "depth": c.depth(), "count_ops": c.count_ops(),
                 "inputs": int(c.input_ids().size), "outputs": int(c.output_ids().size),
                 "max_fanin": c.max_fanin(), "width": c.width()})
-    if pred["exact"]:
+    if spec.lowered:
+        a = _arithmetic_circuit(spec.arithmetic())
+        out["arithmetic"] = {"size": a.size(), "depth": a.depth()}
+        out["depth_ratio"] = round(c.depth() / a.depth(), 3) if a.depth() else None
+    if c.basis == "boolean":
+        from .bits import aig_stats
+        out["aig"] = aig_stats(c)
+    if pred.get("built"):
+        pass  # the prediction was this very circuit
+    elif pred["exact"]:
         out["closed_form"] = {"size": pred["size"], "depth": pred["depth"]}
         out["matches_closed_form"] = out["closed_form"] == {"size": out["size"], "depth": out["depth"]}
     else:

@@ -43,7 +43,7 @@ def _add_model_options(p, need_model: bool = False, build: bool = True) -> None:
     g.add_argument("--model", required=need_model,
                    help="diagonal, pd, dplr, dense (LRNN families), rnn, or a named architecture "
                         "(see 'lrnn-circuits models')")
-    g.add_argument("--n", type=_int_arg(1, MAX_N), default=8, help="sequence length (default 8)")
+    g.add_argument("--n", type=_int_arg(1, MAX_N), help="sequence length (default 8)")
     g.add_argument("--d", type=_int_arg(1, MAX_D), help="state dimension (default 2)")
     g.add_argument("--rank", type=_int_arg(1), help="DPLR rank (default 1); deltaproduct: Householder factors")
     g.add_argument("--scan", help="prefix schedule (default brent-kung)")
@@ -53,15 +53,36 @@ def _add_model_options(p, need_model: bool = False, build: bool = True) -> None:
                         "transitions")
     g.add_argument("--alphabet", type=_int_arg(1), help="token mode: alphabet size (default 2)")
     g.add_argument("--seed", type=_int_arg(0), help="token mode: seed of the example parameters (default 0)")
-    g.add_argument("--m", type=_int_arg(1), help="rnn and some presets: input dimension per step (default 1)")
+    g.add_argument("--m", type=_int_arg(1), help="rnn and some presets: input dimension per step (default 1); "
+                                                 "iterated-add: how many numbers")
     g.add_argument("--hidden", type=_int_arg(1), help="rnn: hidden width of an MLP step")
     g.add_argument("--act", choices=["relu", "step"], help="rnn: activation (default relu)")
+    b = p.add_argument_group("bit level (arithmetic models lowered to bits, and the blocks adder, multiplier, "
+                             "comparator, iterated-add)")
+    b.add_argument("--basis", help="arithmetic (default), boolean or threshold: lower the arithmetic circuit to "
+                                   "p-bit numbers; iterated-add: threshold (default) or boolean")
+    b.add_argument("--precision", type=_integer, metavar="P", help="bits per number (required below arithmetic)")
+    b.add_argument("--number", help="wrap (integers mod 2^P, default) or fixed:F (two's-complement fixed point, "
+                                    "F fraction bits)")
+    b.add_argument("--adder", help="boolean: ripple or a prefix schedule (default sklansky)")
+    b.add_argument("--multiplier", help="boolean: dadda (default), wallace or array")
+    b.add_argument("--op", help="comparator: lt (default), le, gt, ge, eq, ne")
+    b.add_argument("--signed", action="store_true", help="comparator: two's-complement operands")
     if build:
         g.add_argument("--max-gates", type=_int_arg(1), default=None,
                        help="refuse to build above this many gates (default: from the available memory)")
 
 
-_MODEL_OPTIONS = ("rank", "scan", "final_only", "mode", "alphabet", "seed", "m", "hidden", "act")
+_MODEL_OPTIONS = ("rank", "scan", "final_only", "mode", "alphabet", "seed", "m", "hidden", "act",
+                  "basis", "precision", "number", "adder", "multiplier", "op", "signed")
+
+
+def _integer(text: str) -> int:
+    """An argparse type: any integer (the model spec checks its range)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text[:40]!r}") from None
 
 
 def _spec(a):
@@ -71,8 +92,13 @@ def _spec(a):
     try:
         return make_spec(a.model, a.n, a.d, **given)
     except SpecError as e:
-        flag = "--model" if e.option == "model" else "--" + e.option.replace("_", "-")
-        raise UsageError(f"{flag}: {e.reason}") from None
+        raise _flag_error(e) from None
+
+
+def _flag_error(e) -> UsageError:
+    """A model spec's error with the option written as its command-line flag."""
+    flag = "--model" if e.option == "model" else "--" + e.option.replace("_", "-")
+    return UsageError(f"{flag}: {e.reason}")
 
 
 def _load(a) -> Circuit:
@@ -82,13 +108,14 @@ def _load(a) -> Circuit:
     if path and model:
         raise UsageError("give either FILE or --model, not both")
     if model:
-        from constructions.models import build, check_size
+        from constructions.models import SpecError, build, check_size
         spec = _spec(a)
-        check_size(spec, getattr(a, "max_gates", None))
+        try:
+            check_size(spec, getattr(a, "max_gates", None))
+        except SpecError as e:
+            raise _flag_error(e) from None
         return build(spec)
-    given = [k for k in _MODEL_OPTIONS + ("d",) if getattr(a, k, None) not in (None, False)]
-    if getattr(a, "n", 8) != 8:
-        given.append("n")
+    given = [k for k in ("n",) + _MODEL_OPTIONS + ("d",) if getattr(a, k, None) not in (None, False)]
     if given:
         raise UsageError(f"--{given[0].replace('_', '-')} needs --model")
     if not path:
@@ -150,9 +177,12 @@ def cmd_schedule(a) -> int:
 
 
 def cmd_stats(a) -> int:
-    from constructions.models import stats
+    from constructions.models import SpecError, stats
     spec = _spec(a)
-    out = stats(spec, max_gates=a.max_gates, formula_only=a.formula_only)
+    try:
+        out = stats(spec, max_gates=a.max_gates, formula_only=a.formula_only)
+    except SpecError as e:
+        raise _flag_error(e) from None
     if a.json:
         print(json.dumps(out, indent=2))
         return 0
@@ -162,22 +192,35 @@ def cmd_stats(a) -> int:
         print(f"size        {out['size']:,} gates{lo}")
         lo = f" (at least {out['depth_low']:,})" if "depth_low" in out else ""
         print(f"depth       {out['depth']:,}{lo}")
+        if "arithmetic" in out:
+            print(f"arithmetic  size {out['arithmetic']['size']:,}, depth {out['arithmetic']['depth']:,}")
         print(f"from        {out['how']}" + ("" if out["exact"] else " (not exact)"))
         return 0
+    print(f"basis       {out['basis']}")
     print(f"size        {out['size']:,} gates")
     print(f"depth       {out['depth']}")
+    if "arithmetic" in out:
+        ar = out["arithmetic"]
+        ratio = f" ({out['depth_ratio']}× deeper)" if out.get("depth_ratio") else ""
+        print(f"arithmetic  depth {ar['depth']}, size {ar['size']:,} (the circuit before lowering){ratio}")
+    if "aig" in out:
+        print(f"AIG         {out['aig']['ands']:,} ANDs, {out['aig']['levels']} levels (as ABC counts them)")
     print(f"inputs      {out['inputs']:,}    outputs {out['outputs']:,}")
     print("ops         " + ", ".join(f"{k} {v:,}" for k, v in out["count_ops"].items()))
     if "closed_form" in out:
         cf = out["closed_form"]
         print(f"closed form size {cf['size']:,}, depth {cf['depth']}: "
               + ("matches" if out["matches_closed_form"] else "DIFFERS"))
+    elif "estimate" in out:
+        e = out["estimate"]
+        dep = "" if e["depth"] is None else f", depth {e['depth']:,}"
+        print(f"predicted   {e['size']:,} gates{dep} ({e['how']})")
     return 0
 
 
 def _describe(spec) -> str:
-    parts = [f"n = {spec.n:,}", f"d = {spec.d:,}"] + [f"{k} {v}" for k, v in spec.to_dict().items()
-                                                     if k not in ("name", "n", "d", "final_only")]
+    dims = [] if spec.kind == "block" else [f"n = {spec.n:,}", f"d = {spec.d:,}"]
+    parts = dims + [f"{k} {v}" for k, v in spec.to_dict().items() if k not in ("name", "n", "d", "final_only")]
     if spec.final_only:
         parts.append("last state only")
     return f"{spec.name}  ({', '.join(parts)})"

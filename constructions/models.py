@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from circuits import Circuit, CircuitError
+from circuits.errors import InternalError
 
 from .common import random_onehot_columns
 from .lrnn import FAMILIES, build_lrnn
@@ -499,8 +500,7 @@ def predict(spec: ModelSpec) -> dict:
     lo, hi = _pow2_bounds(n)
     vals = {}
     for k in {lo, hi}:
-        subs = {n_sym_(): k, d_sym_(): d}
-        vals[k] = (int(size_f.subs(subs)), int(depth_f.subs(subs)))
+        vals[k] = (_at_pow2(size_f, k, d), _at_pow2(depth_f, k, d))
     out = {"size": vals[hi][0], "depth": vals[hi][1], "exact": exact and lo == hi,
            "how": how + (" at n = 2^k" if lo == hi else f" at n = {lo:,} and {hi:,} (bounds)")}
     if lo != hi:
@@ -639,6 +639,19 @@ def _predict_iterated_add_boolean(spec: ModelSpec, size: int, fanin: int) -> dic
         deep = max(deep, gate_depth_bound(w, th))
     return {"size": total, "depth": t.depth() * deep, "fanin": 0, "exact": False,
             "how": "upper bound: a carry-save tree and a carry per threshold gate"}
+
+
+def _at_pow2(expr, n: int, d: int) -> int:
+    """A closed form's value at n = 2^k (and d), exactly: log(n) is replaced by k·log 2 first, so no symbolic
+    simplification of log(2^k)/log(2) is needed (that took half a second at n = 2^30)."""
+    import sympy as sp
+    k = n.bit_length() - 1
+    val = expr.subs(sp.log(n_sym_()), k * sp.log(2)).subs({n_sym_(): n, d_sym_(): d})
+    if not val.is_Integer:
+        val = sp.nsimplify(val)
+    if not val.is_Integer:
+        raise InternalError(f"closed form {expr} is not an integer at n = {n}, d = {d}: {val}")
+    return int(val)
 
 
 def n_sym_():

@@ -104,3 +104,17 @@ def test_stats_reports_a_closed_form_mismatch(monkeypatch):
     monkeypatch.setattr(models, "predict", lambda s: {**real(s), "depth": real(s)["depth"] + 1})
     out = models.stats(spec)
     assert out["matches_closed_form"] is False
+
+
+@pytest.mark.parametrize("family", ["dense", "diagonal", "pd"])
+def test_closed_forms_at_powers_of_two_equal_the_counted_schedule(family, monkeypatch):
+    """The n = 2^k closed-form path (used above SCHEDULE_EXACT_N) gives the same numbers as the counted one."""
+    import constructions.models as models
+    for d in (1, 3, 64):
+        for scan in ("brent-kung", "sklansky", "kogge-stone", "serial"):
+            spec = make_spec(family, 1024, d, scan=scan)
+            counted = predict(spec)
+            monkeypatch.setattr(models, "SCHEDULE_EXACT_N", 1)
+            formula = predict(spec)
+            monkeypatch.setattr(models, "SCHEDULE_EXACT_N", 1 << 22)
+            assert (formula["size"], formula["depth"]) == (counted["size"], counted["depth"]), (family, d, scan)

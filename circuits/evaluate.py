@@ -456,47 +456,242 @@ def _schedule(circuit) -> list:
     levels of at most ``NARROW`` gates each."""
     def build(c):
         cols = c.columns()
-        depth, op = cols["depth"], cols["op"]
-        if not depth.size or int(depth.max()) == 0:
-            return []
-        D = int(depth.max())
-        width = np.bincount(depth, minlength=D + 1)
-        narrow = width <= NARROW
-        narrow[0] = False
-        edge = np.diff(np.concatenate([[0], narrow.astype(np.int8), [0]]))
-        lo, hi = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)  # runs of levels [lo, hi)
-        keep = hi - lo >= MIN_RUN_LEVELS
-        lo, hi = lo[keep], hi[keep]
-        if not lo.size:  # no narrow runs: every group is one (depth, op) group of the whole circuit
-            return _graph_groups(op, depth)
-        run_of = np.full(D + 1, -1, dtype=np.int64)
-        if lo.size:
-            run_of[np.repeat(lo, hi - lo) + _graph.ranges(np.zeros(lo.size), hi - lo)] = \
-                np.repeat(np.arange(lo.size), hi - lo)
-        gates = np.flatnonzero(depth > 0)
-        rid = run_of[depth[gates]]
-        in_run = rid >= 0
-        groups = _graph_groups(op, depth, gates[~in_run])
-        runs = []
-        if lo.size:
-            rg = gates[in_run]
-            rr = rid[in_run]
-            if rr.size > 1 and (rr[1:] < rr[:-1]).any():  # a stable sort keeps the ids ascending in each run
-                order = np.argsort(rr, kind="stable")
-                rg, rr = rg[order], rr[order]
-            cuts = np.searchsorted(rr, np.arange(lo.size + 1))
-            for r in range(lo.size):
-                g = rg[cuts[r] : cuts[r + 1]]
-                runs.append((int(lo[r]), _Run(g, frozenset(np.unique(op[g]).tolist()))))
-        items, k = [], 0
-        for level, run in runs:
-            while k < len(groups) and int(depth[groups[k][1][0]]) < level:
-                items.append(groups[k])
-                k += 1
-            items.append(run)
-        items.extend(groups[k:])
-        return items
+        return _items(cols["op"], cols["depth"])
     return circuit.cached("eval_schedule", build)
+
+
+def _items(op, depth, gates=None) -> list:
+    """The schedule items of ``gates`` (ascending wire ids; None: every wire), whose arguments outside
+    ``gates`` are computed before: groups of one (depth, op) and narrow runs."""
+    dsub = depth if gates is None else depth[gates]
+    if not dsub.size or int(dsub.max()) == 0:
+        return []
+    D = int(dsub.max())
+    width = np.bincount(dsub, minlength=D + 1)
+    narrow = width <= NARROW
+    narrow[0] = False
+    edge = np.diff(np.concatenate([[0], narrow.astype(np.int8), [0]]))
+    lo, hi = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)  # runs of levels [lo, hi)
+    keep = hi - lo >= MIN_RUN_LEVELS
+    lo, hi = lo[keep], hi[keep]
+    if not lo.size:  # no narrow runs: every group is one (depth, op) group
+        return _graph_groups(op, depth, gates if gates is None else gates[dsub > 0])
+    run_of = np.full(D + 1, -1, dtype=np.int64)
+    run_of[np.repeat(lo, hi - lo) + _graph.ranges(np.zeros(lo.size), hi - lo)] = \
+        np.repeat(np.arange(lo.size), hi - lo)
+    gates = np.flatnonzero(depth > 0) if gates is None else gates[dsub > 0]
+    rid = run_of[depth[gates]]
+    in_run = rid >= 0
+    groups = _graph_groups(op, depth, gates[~in_run])
+    runs = []
+    rg = gates[in_run]
+    rr = rid[in_run]
+    if rr.size > 1 and (rr[1:] < rr[:-1]).any():  # a stable sort keeps the ids ascending in each run
+        order = np.argsort(rr, kind="stable")
+        rg, rr = rg[order], rr[order]
+    cuts = np.searchsorted(rr, np.arange(lo.size + 1))
+    for r in range(lo.size):
+        g = rg[cuts[r] : cuts[r + 1]]
+        runs.append((int(lo[r]), _Run(g, frozenset(np.unique(op[g]).tolist()))))
+    items, k = [], 0
+    for level, run in runs:
+        while k < len(groups) and int(depth[groups[k][1][0]]) < level:
+            items.append(groups[k])
+            k += 1
+        items.append(run)
+    items.extend(groups[k:])
+    return items
+
+
+#: blocks of ``repeat_block`` with more gates per copy than this are evaluated as other gates
+BLOCK_MAX = 4096
+
+
+class _Block:
+    """Copies of one block (``Circuit.repeated_blocks``): wires ``lo .. lo + count·B − 1``, copy j's gate s
+    has op ``op[s]`` and arguments ``arg + j·stride``. At batch 1 the copies run through one generated
+    Python function (straight-line code per copy, in-copy values in local variables), chunk by chunk."""
+
+    __slots__ = ("lo", "B", "count", "codes", "op", "args", "fixed", "seqs", "carry", "keep", "_fns")
+
+    def __init__(self, lo, B, count, op, A, st, keep):
+        self.lo, self.B, self.count = lo, B, count
+        self.keep = keep  # the gates (positions in a copy) whose values are written to the value matrix
+        self.op = op.tolist()
+        self.codes = frozenset(self.op)
+        unary = _graph.ARITY[op] == 1
+        per = (st == B) & (A >= lo - B)
+        inner = per & (A >= lo)
+        fixed, seqs, carry = {}, {}, {}
+        names = []
+        for s in range(B):
+            row = []
+            for k in (0, 1):
+                if k == 1 and unary[s]:
+                    row.append(None)
+                    continue
+                a, t = int(A[s, k]), int(st[s, k])
+                if inner[s, k]:
+                    row.append(f"v{a - lo}")
+                elif per[s, k]:
+                    u = a - (lo - B)
+                    carry.setdefault(u, f"c{u}")
+                    row.append(f"c{u}")
+                elif t == 0:
+                    row.append(fixed.setdefault(a, f"f{len(fixed)}"))
+                else:
+                    row.append(seqs.setdefault((a, t), f"e{len(seqs)}"))
+            names.append(row)
+        self.args = names
+        self.fixed, self.seqs, self.carry = fixed, seqs, carry
+        self._fns = {}
+
+    def fn(self, key, exprs):
+        f = self._fns.get(key)
+        if f is None:
+            f = self._fns[key] = self._compile(exprs)
+        return f
+
+    def _compile(self, exprs):
+        fx = list(self.fixed.values())
+        sq = list(self.seqs.values())
+        cr = [self.carry[u] for u in sorted(self.carry)]
+        lines = ["def _block(F, S, C, out):"]
+        if fx:
+            lines.append(f"    {', '.join(fx)}, = F")
+        if cr:
+            lines.append(f"    {', '.join(cr)}, = C")
+        lines.append("    ap = out.append")
+        if sq:
+            lines.append(f"    for {', '.join(sq)}, in zip(*S):")
+        else:
+            lines.append("    for _ in range(S):")
+        for s, (code, row) in enumerate(zip(self.op, self.args)):
+            lines.append(f"        v{s} = " + exprs[code].format(x=row[0], y=row[1]))
+        lines.append(f"        ap(({''.join(f'v{s}, ' for s in self.keep)}))")
+        for u in sorted(self.carry):
+            lines.append(f"        c{u} = v{u}")
+        lines.append(f"    return ({''.join(f'c{u}, ' for u in sorted(self.carry))})")
+        env: dict = {}
+        exec(compile("\n".join(lines), f"<repeated block at wire {self.lo}>", "exec"), env)
+        return env["_block"]
+
+
+def _blocks(circuit) -> list:
+    """The repeated blocks the block path can evaluate (cached): every argument outside the copies names a
+    wire before the first copy (so the wires before ``lo`` hold all a block reads from outside)."""
+    def build(c):
+        cols = c.columns()
+        op, a0, a1 = cols["op"], cols["arg0"], cols["arg1"]
+        out = []
+        for lo, B, count, st in c.repeated_blocks():
+            if B > BLOCK_MAX or count < 2:
+                continue
+            A = np.stack([a0[lo : lo + B], a1[lo : lo + B]], axis=1).astype(np.int64)
+            o = op[lo : lo + B]
+            unary = _graph.ARITY[o] == 1
+            A[unary, 1] = A[unary, 0]
+            st = np.array(st, dtype=np.int64)
+            st[unary, 1] = st[unary, 0]
+            per = (st == B) & (A >= lo - B)
+            ext = ~per
+            if ext.any():
+                ea, es = A[ext], st[ext]
+                ends = np.stack([ea, ea + (count - 1) * es])
+                if int(ends.max()) >= lo or int(ends.min()) < 0:
+                    continue
+            end = lo + B * count
+            # values read after the copies (outputs, later gates): only those gates are written out
+            refs = [c.output_ids(), a0[end:], a1[end:], c.wide_table()[1]]
+            refs = np.concatenate([np.asarray(r, dtype=np.int64).ravel() for r in refs])
+            refs = refs[(refs >= lo) & (refs < end)]
+            keep = np.unique((refs - lo) % B).tolist()
+            out.append(_Block(lo, B, count, o, A, st, keep))
+        return out
+    return circuit.cached("eval_blocks", build)
+
+
+def _block_schedule(circuit, blocks) -> list:
+    """The schedule with the repeated blocks as items: the wires between blocks by ``_items``, in id order."""
+    def build(c):
+        cols = c.columns()
+        op, depth = cols["op"], cols["depth"]
+        items, at = [], 0
+        for b in blocks:
+            if b.lo > at:
+                items.extend(_items(op, depth, np.arange(at, b.lo)))
+            items.append(b)
+            at = b.lo + b.B * b.count
+        if at < len(c):
+            items.extend(_items(op, depth, np.arange(at, len(c))))
+        return items
+    return circuit.cached("eval_block_schedule", build)
+
+
+#: copies per call of a block's generated function
+_BLOCK_ROWS = 1 << 16
+
+
+def _run_block(b: _Block, vals, key, exprs):
+    fn = b.fn(key, exprs)
+    col = vals[:, 0]
+    F = col[np.array(list(b.fixed), dtype=np.int64)].tolist() if b.fixed else ()
+    C = col[np.array(sorted(b.carry), dtype=np.int64) + (b.lo - b.B)].tolist() if b.carry else ()
+    seq_a = np.array([a for a, _ in b.seqs], dtype=np.int64)
+    seq_s = np.array([t for _, t in b.seqs], dtype=np.int64)
+    step = max(1, _BLOCK_ROWS // b.B)
+    obj = vals.dtype == object
+    for j0 in range(0, b.count, step):
+        j1 = min(b.count, j0 + step)
+        if seq_a.size:
+            ids = seq_a[:, None] + seq_s[:, None] * np.arange(j0, j1, dtype=np.int64)[None, :]
+            S = col[ids].tolist()
+        else:
+            S = j1 - j0
+        out = []
+        C = fn(F, S, C, out)
+        if not b.keep:
+            continue
+        if obj:
+            tmp = np.empty((j1 - j0, len(b.keep)), dtype=object)
+            tmp[...] = out
+        else:
+            tmp = np.array(out, dtype=vals.dtype).reshape(j1 - j0, len(b.keep))
+        dst = col[b.lo + j0 * b.B : b.lo + j1 * b.B].reshape(j1 - j0, b.B)
+        if len(b.keep) < b.B:
+            dst[:, b.keep] = tmp
+        else:
+            dst[...] = tmp
+
+
+def _block_exprs(dom: Domain):
+    """Python expressions per op code for the block path (the scalar kernel's operations, written inline), and
+    a key for the generated functions; None where the scalar path does not apply."""
+    C = _C
+    if type(dom) is FloatDomain:
+        e = {C["neg"]: "(-{x})", C["relu"]: "({x} if {x} > 0.0 or {x} != {x} else 0.0)",
+             C["step"]: "(1.0 if {x} >= 0 else 0.0)",
+             C["and"]: "(1.0 if ({x} != 0 and {y} != 0) else 0.0)",
+             C["or"]: "(1.0 if ({x} != 0 or {y} != 0) else 0.0)",
+             C["xor"]: "(1.0 if (({x} != 0) != ({y} != 0)) else 0.0)",
+             C["not"]: "(0.0 if {x} != 0 else 1.0)"}
+        key = "float"
+    elif type(dom) in (IntDomain, FractionDomain):
+        e = {C["neg"]: "(-{x})", C["relu"]: "({x} if {x} > 0 else 0)", C["step"]: "(1 if {x} >= 0 else 0)",
+             C["and"]: "(1 if ({x} != 0 and {y} != 0) else 0)", C["or"]: "(1 if ({x} != 0 or {y} != 0) else 0)",
+             C["xor"]: "(1 if (({x} != 0) != ({y} != 0)) else 0)", C["not"]: "(0 if {x} != 0 else 1)"}
+        key = "exact"
+    elif type(dom) is GFDomain:
+        p = dom.p
+        return {C["add"]: f"(({{x}} + {{y}}) % {p})", C["sub"]: f"(({{x}} - {{y}}) % {p})",
+                C["mul"]: f"(({{x}} * {{y}}) % {p})", C["neg"]: f"((-{{x}}) % {p})"}, ("gf", p)
+    elif type(dom) is BoolDomain:
+        return {C["and"]: "({x} and {y})", C["or"]: "({x} or {y})", C["xor"]: "({x} != {y})",
+                C["not"]: "(not {x})"}, "bool"
+    else:
+        return None
+    e.update({C["add"]: "({x} + {y})", C["sub"]: "({x} - {y})", C["mul"]: "({x} * {y})"})
+    return e, key
 
 
 def _group(dom: Domain, vals, code, g, a0, a1, woff, wargs, wwts, wth):
@@ -561,8 +756,16 @@ def _run(circuit, dom: Domain, vals: np.ndarray):
     a0, a1 = cols["arg0"], cols["arg1"]
     woff, wargs, wwts, wth = circuit.wide_table()
     scalar = _scalar_kernel(dom) if vals.shape[1] == 1 else None
-    for item in _schedule(circuit):
-        if isinstance(item, _Run):
+    items, exprs = None, None
+    if scalar is not None and circuit.repeated_blocks():
+        blocks = _blocks(circuit)
+        exprs = _block_exprs(dom)
+        if blocks and exprs is not None and all(b.codes <= set(exprs[0]) for b in blocks):
+            items = _block_schedule(circuit, blocks)
+    for item in _schedule(circuit) if items is None else items:
+        if isinstance(item, _Block):
+            _run_block(item, vals, exprs[1], exprs[0])
+        elif isinstance(item, _Run):
             if scalar is not None and item.codes <= scalar[1]:
                 _run_scalar(item, cols, vals, scalar[0])
             else:

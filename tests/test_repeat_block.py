@@ -50,6 +50,8 @@ def _build(n, mode, repeat, k=3):
         out.append(np.asarray(state)[None])
         t += 1
     c.output("h", np.concatenate(out))
+    g = len(c)  # a gate after the copies that reads gates inside them (not only the states)
+    c.output("tail", c.sub(c.add(g - 2, g // 2 + 1), g - 5))
     return c
 
 
@@ -64,7 +66,11 @@ def test_repeat_equals_loop(n, mode):
     assert np.array_equal(a.outputs["h"], b.outputs["h"])
     rng = np.random.default_rng(n)
     vals = {nm: rng.standard_normal(shape) for nm, shape, _ in a.input_arrays()}
-    assert np.array_equal(a.evaluate(vals)["h"], b.evaluate(vals)["h"])
+    ra, rb = a.evaluate(vals), b.evaluate(vals)
+    assert np.array_equal(ra["h"], rb["h"]) and np.array_equal(ra["tail"], rb["tail"])
+    ints = {nm: rng.integers(-3, 4, shape) for nm, shape, _ in a.input_arrays()}
+    for dom in ("int", "fraction"):
+        assert np.array_equal(a.evaluate(ints, domain=dom)["h"], b.evaluate(ints, domain=dom)["h"])
     batch = {nm: rng.standard_normal((3,) + shape) for nm, shape, _ in a.input_arrays()}
     assert np.array_equal(a.evaluate(batch)["h"], b.evaluate(batch)["h"])
 

@@ -119,3 +119,18 @@ def abc_exe() -> str:
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+def random_inputs(rng, c, mode):
+    """Random values for every input element of ``c``: bool, small fractions, floats or integers."""
+    out = {}
+    for nm, _ in c.input_elements():
+        if mode == "bool":
+            out[nm] = bool(rng.integers(2))
+        elif mode == "fraction":
+            out[nm] = Fraction(int(rng.integers(-9, 10)), int(rng.integers(1, 6)))
+        elif mode == "float":
+            out[nm] = float(rng.normal())
+        else:
+            out[nm] = int(rng.integers(-50, 51))
+    return out

@@ -6,24 +6,10 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from conftest import random_circuit, reference_eval
+from conftest import random_circuit, random_inputs, reference_eval
 
 import circuits.evaluate as ev
 from circuits import Circuit
-
-
-def _inputs(rng, c, mode):
-    out = {}
-    for nm, _ in c.input_elements():
-        if mode == "bool":
-            out[nm] = bool(rng.integers(2))
-        elif mode == "fraction":
-            out[nm] = Fraction(int(rng.integers(-9, 10)), int(rng.integers(1, 6)))
-        elif mode == "float":
-            out[nm] = float(rng.normal())
-        else:
-            out[nm] = int(rng.integers(-50, 51))
-    return out
 
 
 def _level_by_level(monkeypatch):
@@ -44,7 +30,7 @@ def test_deep_runs_match_reference_and_level_path(seed, basis, mode, monkeypatch
     c = random_circuit(rng, basis, n_inputs=3, n_gates=300, const_values=consts, n_outputs=12)
     assert any(isinstance(it, ev._Run) for it in ev._schedule(c))
     p = 1_000_003 if mode == "gf" else (1 << 61) - 1
-    vals = _inputs(rng, c, "int" if mode.startswith("gf") else mode)
+    vals = random_inputs(rng, c, "int" if mode.startswith("gf") else mode)
     if mode.startswith("gf"):
         vals = {k: v % p for k, v in vals.items()}
     dom = ("gf", p) if mode.startswith("gf") else mode

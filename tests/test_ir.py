@@ -6,7 +6,7 @@ from fractions import Fraction
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import random_circuit, reference_eval
+from conftest import random_circuit, random_inputs, reference_eval
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -227,20 +227,6 @@ def test_product_tree_shape_and_formula():
 
 # ---------------------------------------------------------------------------------------------------------
 # evaluation against the per-gate reference
-def _rand_inputs(rng, c, mode):
-    out = {}
-    for nm, _ in c.input_elements():
-        if mode == "bool":
-            out[nm] = bool(rng.integers(2))
-        elif mode == "fraction":
-            out[nm] = Fraction(int(rng.integers(-9, 10)), int(rng.integers(1, 6)))
-        elif mode == "float":
-            out[nm] = float(rng.normal())
-        else:
-            out[nm] = int(rng.integers(-50, 51))
-    return out
-
-
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("basis,mode", [("arithmetic", "int"), ("arithmetic", "fraction"), ("arithmetic", "gf"),
                                         ("arithmetic", "float"), ("boolean", "bool"), ("boolean", "int"),
@@ -250,7 +236,7 @@ def test_evaluate_matches_reference(seed, basis, mode):
     consts = (2, -1) if mode in ("int", "gf") else (2, -1, Fraction(1, 3))
     c = random_circuit(rng, basis, n_inputs=3, n_gates=60, const_values=consts)
     p = 1_000_003
-    vals = _rand_inputs(rng, c, mode)
+    vals = random_inputs(rng, c, mode)
     if mode == "gf":
         vals = {k: v % p for k, v in vals.items()}
     ref = reference_eval(c, vals, mode, p)

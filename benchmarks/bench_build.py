@@ -145,6 +145,7 @@ def main() -> None:
         print(json.dumps(res))
         return
 
+    print(f"load average: {_loadavg()} (before; the machine's other jobs slow every figure below)")
     print(f"circuit: dense LRNN, d = 4, Brent-Kung scan, n = 2^{a.log2n}")
     builds = [_child(["--phase", "build", "--log2n", str(a.log2n)]) for _ in range(a.runs)]
     g = builds[0]["gates"]
@@ -178,6 +179,16 @@ def main() -> None:
               f"{r['t_build']:.1f} s")
         print(f"  evaluate, float64, batch 1: {r['t_eval']:.2f} s (target <= 10 s; again, schedule cached: "
               f"{r['t_again']:.2f} s); matches the recurrence: {r['ok']}")
+
+    print(f"load average: {_loadavg()} (after)")
+
+
+def _loadavg() -> str:
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":

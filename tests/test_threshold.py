@@ -311,3 +311,125 @@ def test_abc_cec_against_independent_construction(tmp_path):
     assert "and =" in out and "lev =" in out, out
     assert "Networks are equivalent" in _abc(f"cec {a} {r}")
     assert "NOT EQUIVALENT" in _abc(f"cec {bad} {r}").upper()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# depth 2 comparison, depth 3 iterated addition, depth 4 multiplication — polynomial weights (residue score)
+def _max_w_th(c):
+    _, _, wts, th = c.wide_table()
+    return int(np.abs(wts).max()), int(np.abs(th).max())
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_compare_residue_exhaustive(strict):
+    for p in range(1, 7):
+        c = build_compare(p, 2, strict, "residue")
+        AB = _all_assignments(2 * p)
+        a, b = _value(AB[:, :p]), _value(AB[:, p:])
+        got = np.asarray(c.evaluate({"a": AB[:, :p], "b": AB[:, p:]}, "bool")["gt" if strict else "ge"])
+        assert (got.reshape(-1) == ((a > b) if strict else (a >= b)).astype(bool)).all(), (p, strict)
+        assert c.depth() == 2 and c.size() == compare_size(p, 2, "residue")
+
+
+@pytest.mark.parametrize("p,n", [(12, 400), (16, 400), (24, 200), (32, 100), (64, 12)])
+def test_compare_residue_random_and_weights(p, n):
+    """Random pairs, half of them equal above a random bit (the hard cases: many residues agree); depth 2;
+    weights ≤ 2p³ and thresholds ≤ 4p⁴ (polynomial), against the exponential 2^(p−1) of depth 1."""
+    rng = np.random.default_rng(p)
+    a = [int(v) % (1 << p) for v in rng.integers(0, 1 << 62, size=n)]
+    b = []
+    for i, v in enumerate(a):
+        mask = (1 << int(rng.integers(0, p))) - 1
+        b.append((v & ~mask) | (int(rng.integers(0, 1 << 62)) & mask) if i % 2 else int(rng.integers(0, 1 << 62))
+                 % (1 << p))
+    b[0] = a[0]
+    for strict in (True, False):
+        c = build_compare(p, 2, strict, "residue")
+        assert c.depth() == 2 and c.size() == compare_size(p, 2, "residue")
+        got = np.asarray(c.evaluate({"a": _bits(a, p), "b": _bits(b, p)}, "bool")["gt" if strict else "ge"])
+        assert (got.reshape(-1) == np.array([(x > y) if strict else (x >= y) for x, y in zip(a, b)])).all()
+        w, th = _max_w_th(c)
+        assert w <= 2 * p ** 3 and th <= 4 * p ** 4, (p, w, th)
+
+
+def test_compare_residue_weights_polynomial_grid():
+    """Weights stay below 2p³ for every p ≤ 64 (built, not evaluated)."""
+    for p in list(range(1, 17)) + [20, 28, 40, 48, 64]:
+        w, th = _max_w_th(build_compare(p, 2, True, "residue"))
+        assert w <= 2 * p ** 3 and th <= 4 * p ** 4, (p, w, th)
+
+
+def _residue_weight_bound(m, p):
+    """6·N³ + 2m, N = bitlen(m(2^p − 1)) digits: first layer of the block-save step < 2^⌈log₂ m⌉ < 2m; forms
+    of the adder ≤ 3·2^(L+1)·(2·q_max·N + 1) with 2^L < 2N, measured below 6N³ on the grids of the tests."""
+    N = (m * ((1 << p) - 1)).bit_length()
+    return 6 * N ** 3 + 2 * m
+
+
+def test_iterated_add_residue_exhaustive_small():
+    for m in range(2, 7):
+        for p in range(1, 5):
+            if m * p > 12:
+                continue
+            c = build_iterated_add(m, p, "residue")
+            X = _all_assignments(m * p).reshape(-1, m, p)
+            got = _value(np.asarray(c.evaluate({"x": X}, "bool")["s"]))
+            assert (got == _value(X).sum(axis=1)).all(), (m, p)
+            assert c.depth() == ITERATED_ADD_DEPTH["residue"] == 3
+            assert _max_w_th(c)[0] <= _residue_weight_bound(m, p)
+
+
+@pytest.mark.parametrize("m,p", [(2, 16), (7, 8), (33, 8), (100, 5), (130, 8), (17, 16), (256, 8)])
+def test_iterated_add_residue_random_and_weights(m, p):
+    rng = np.random.default_rng(m * 100 + p)
+    vals = rng.integers(0, 1 << p, size=(24, m))
+    vals[0] = (1 << p) - 1
+    vals[1] = 0
+    vals[2, 1:] = 0
+    vals[2, 0] = (1 << p) - 1  # long carry chains: one number at its maximum, the rest 0 / 1
+    vals[3] = 1
+    c = build_iterated_add(m, p, "residue")
+    got = _value(np.asarray(c.evaluate({"x": _bits(vals, p)}, "bool")["s"]))
+    assert (got == vals.astype(object).sum(axis=1)).all()
+    assert c.depth() == 3
+    assert _max_w_th(c)[0] <= _residue_weight_bound(m, p), _max_w_th(c)
+
+
+def test_iterated_add_residue_depth_independent_of_m():
+    """Every m = 2..256 at p = 2, and m ∈ {3, 64, 256} at p = 8: depth 3 (a few seconds)."""
+    depths = {m: build_iterated_add(m, 2, "residue").depth() for m in range(2, 257)}
+    depths.update({(m, 8): build_iterated_add(m, 8, "residue").depth() for m in (3, 64, 256)})
+    assert set(depths.values()) == {3}, depths
+
+
+def test_multiply_residue():
+    for p in range(1, 6):
+        c = build_multiply(p, "residue")
+        AB = _all_assignments(2 * p)
+        got = _value(np.asarray(c.evaluate({"a": AB[:, :p], "b": AB[:, p:]}, "bool")["p"]))
+        assert (got == _value(AB[:, :p]) * _value(AB[:, p:])).all(), p
+        if p >= 2:
+            assert c.depth() == MULTIPLY_DEPTH["residue"] == 4
+    p = 12
+    rng = np.random.default_rng(7)
+    a = [int(v) for v in rng.integers(0, 1 << p, size=12)] + [(1 << p) - 1]
+    b = [int(v) for v in rng.integers(0, 1 << p, size=12)] + [(1 << p) - 1]
+    c = build_multiply(p, "residue")
+    got = _value(np.asarray(c.evaluate({"a": _bits(a, p), "b": _bits(b, p)}, "bool")["p"]))
+    assert list(got) == [x * y for x, y in zip(a, b)]
+    assert c.depth() == 4
+    # column heights ≤ p: the bound of iterated addition with m = p numbers of 2p bits
+    assert _max_w_th(c)[0] <= _residue_weight_bound(p, 2 * p), _max_w_th(c)
+
+
+def test_residue_heap_sum_through_lowering_api():
+    """``heap_sum(cols, "residue")`` (the entry point constructions.lowering uses) on a ragged heap."""
+    from constructions.threshold import heap_sum
+    c = Circuit("threshold")
+    x = c.input("x", (9,))
+    cols = [[x[0], x[1], x[2]], [], [x[3], x[4]], [x[5]], [x[6], x[7], x[8]]]
+    c.output("s", heap_sum(c, cols, "residue"))
+    X = _all_assignments(9)
+    got = _value(np.asarray(c.evaluate({"x": X}, "bool")["s"]))
+    want = sum((1 << k) * X[:, [int(w) for w in col]].sum(axis=1).astype(object) for k, col in enumerate(cols) if col)
+    assert (got == want).all() and c.depth() == 3

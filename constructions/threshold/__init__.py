@@ -9,13 +9,13 @@
 Numbers are unsigned wire vectors, least significant bit first. Depths, sizes and the published bounds they
 meet are in ``docs/threshold.md``.
 """
-from .blocks import (COMPARE_DEPTH, ITERATED_ADD_DEPTH, METHODS, MULTIPLY_DEPTH, at_least, build_compare,
+from .blocks import (COMPARE_DEPTH, COMPARE_METHODS, ITERATED_ADD_DEPTH, METHODS, MULTIPLY_DEPTH, at_least, build_compare,
                      build_exactly, build_iterated_add, build_majority, build_multiply, compare, compare_size,
                      exactly, heap_sum, iterated_add, iterated_add_size, majority, multiply, sum_bits,
                      sum_bits_count, symmetric, two_operand_add)
 
 __all__ = [
-    "COMPARE_DEPTH", "ITERATED_ADD_DEPTH", "METHODS", "MULTIPLY_DEPTH", "at_least", "build_compare",
+    "COMPARE_DEPTH", "COMPARE_METHODS", "ITERATED_ADD_DEPTH", "METHODS", "MULTIPLY_DEPTH", "at_least", "build_compare",
     "build_exactly", "build_iterated_add", "build_majority", "build_multiply", "compare", "compare_size",
     "exactly", "heap_sum", "iterated_add", "iterated_add_size", "majority", "multiply", "sum_bits",
     "sum_bits_count", "symmetric", "two_operand_add",

@@ -19,14 +19,16 @@ __all__ = [
     "majority", "at_least", "exactly", "symmetric", "sum_bits", "compare", "two_operand_add", "heap_sum",
     "iterated_add", "multiply", "build_majority", "build_exactly", "build_compare", "build_iterated_add",
     "build_multiply", "sum_bits_count", "iterated_add_size", "ITERATED_ADD_DEPTH", "MULTIPLY_DEPTH",
-    "COMPARE_DEPTH", "compare_size", "METHODS",
+    "COMPARE_DEPTH", "COMPARE_METHODS", "compare_size", "METHODS",
 ]
 
-METHODS = ("direct", "block")
+METHODS = ("direct", "block", "residue")
 #: depth of each method, for every m ≥ 2 and p ≥ 1 (see docs/threshold.md)
-ITERATED_ADD_DEPTH = {"direct": 2, "block": 5}
-MULTIPLY_DEPTH = {"direct": 3, "block": 6}
+ITERATED_ADD_DEPTH = {"direct": 2, "block": 5, "residue": 3}
+MULTIPLY_DEPTH = {"direct": 3, "block": 6, "residue": 4}
 COMPARE_DEPTH = (1, 2, 3)
+#: the depth-2 comparators: weights 2^O(√p) ("blocks") or polynomial ("residue")
+COMPARE_METHODS = ("blocks", "residue")
 
 _W_MAX = (1 << 62)  # weights and thresholds are int64; we keep |Σ w| below this
 
@@ -139,13 +141,14 @@ def sum_bits(c: Circuit, x, weights, nbits: int | None = None):
 
 # ---------------------------------------------------------------------------------------------------------
 # comparison
-def compare(c: Circuit, a, b, depth: int = 1, strict: bool = True):
+def compare(c: Circuit, a, b, depth: int = 1, strict: bool = True, method: str = "blocks"):
     """``[a > b]`` (``strict``) or ``[a ≥ b]`` of two p-bit unsigned numbers.
 
     * depth 1: one gate ``[Σ 2^i (aᵢ − bᵢ) ≥ 1]`` (or ``≥ 0``); weights up to 2^(p−1) (p ≤ 62 in int64).
     * depth 2: blocks of L = ⌈√p⌉ bits; first layer ``[A_k > B_k]`` and ``[A_k < B_k]`` per block (weights
       < 2^L), top gate ``[Σ_k 2^k ([A_k > B_k] − [A_k < B_k]) ≥ 1]`` (weights < 2^⌈p/L⌉): weights 2^O(√p),
-      2⌈p/L⌉ + 1 gates. Not the polynomial weights of the published L̂T₂ comparator (see docs/threshold.md).
+      2⌈p/L⌉ + 1 gates (``method="blocks"``). ``method="residue"``: depth 2 with **polynomial** weights, the
+      residue (Chinese-remainder) score of :mod:`.residue` (L̂T₂; weights and size in docs/threshold.md).
     * depth 3, weights ±1: ``vᵢ = [bᵢ − aᵢ ≥ 1]``; ``tᵢ = [aᵢ − bᵢ − Σ_{j>i} v_j ≥ 1]`` (bit i is the highest
       difference, or a higher difference favours a — then a higher t fires too); ``[a > b] = OR_i tᵢ``. For
       ``≥``: ``AND_i ¬t'ᵢ`` with ``t'ᵢ`` the same for b > a. 2p gates (p ≥ 2)."""
@@ -158,7 +161,12 @@ def compare(c: Circuit, a, b, depth: int = 1, strict: bool = True):
         _check_range(1 << p, "compare depth 1")
         pw = np.array([1 << i for i in range(p)], np.int64)
         return c.threshold(np.concatenate([a, b]), np.concatenate([pw, -pw]), theta)
+    if depth == 2 and method == "residue":
+        from .residue import compare_residue
+        return compare_residue(c, a, b, strict)
     if depth == 2:
+        if method != "blocks":
+            raise CircuitError(f"compare: depth-2 method must be one of {COMPARE_METHODS}, got {method!r}")
         L = max(1, int(np.ceil(np.sqrt(p))))
         K = -(-p // L)
         gt, lt = [], []
@@ -187,8 +195,12 @@ def compare(c: Circuit, a, b, depth: int = 1, strict: bool = True):
     raise CircuitError(f"compare: depth must be one of {COMPARE_DEPTH}, got {depth!r}")
 
 
-def compare_size(p: int, depth: int) -> int:
-    """Gates of :func:`compare` (closed form)."""
+def compare_size(p: int, depth: int, method: str = "blocks") -> int:
+    """Gates of :func:`compare` (closed form; for ``method="residue"`` a sum over its block plan, see
+    :func:`.residue.compare_residue_size`)."""
+    if depth == 2 and method == "residue":
+        from .residue import compare_residue_size
+        return compare_residue_size(p)
     if depth == 1:
         return 1
     if depth == 2:
@@ -270,7 +282,9 @@ def heap_sum(c: Circuit, cols, method: str = "direct"):
       of L = max(1, ⌈log₂ h⌉) (h = the tallest column); each block's sum S_B < h·2^L ≤ 2^(2L) is computed by
       :func:`sum_bits` (depth 2, weights < 2^L ≤ h), so the even blocks' sums and the odd blocks' sums are two
       numbers without overlap; they are added by :func:`two_operand_add` (depth 3, weights ±1). Depth 5,
-      weights O(h)."""
+      weights O(h).
+    * ``residue``: the same block-save step, its bits kept as ±1-sums of its first-layer gates, then the
+      depth-2 polynomial-weight adder of :mod:`.residue` reading those sums: depth 3, polynomial weights."""
     cols = [list(col) for col in cols]
     total = _heap_total(cols)
     nbits = max(1, total.bit_length())
@@ -280,6 +294,9 @@ def heap_sum(c: Circuit, cols, method: str = "direct"):
         if not xs:
             return np.array([int(c.const(0))] * nbits, np.int64)
         return sum_bits(c, xs, ws, nbits)
+    if method == "residue":
+        from .residue import heap_sum_residue
+        return heap_sum_residue(c, cols)
     if method != "block":
         raise CircuitError(f"heap_sum: method must be one of {METHODS}, got {method!r}")
     h = max((len(col) for col in cols), default=0)
@@ -324,7 +341,8 @@ def iterated_add_size(m: int, p: int, method: str = "direct") -> int:
 
 def multiply(c: Circuit, a, b, method: str = "direct"):
     """Full 2p-bit product of two p-bit numbers: partial products ``a_k ∧ b_i`` (depth 1) into the bit heap,
-    then :func:`heap_sum`: depth 3 (direct, weights up to 2^(2p−2)) or 6 (block, weights O(p))."""
+    then :func:`heap_sum`: depth 3 (direct, weights up to 2^(2p−2)), 6 (block, weights O(p)) or 4 (residue,
+    polynomial weights)."""
     a, b = _arr(a), _arr(b)
     p, q = a.size, b.size
     pp = c.and_(a[None, :], b[:, None])  # (q, p): pp[i, k] = a_k b_i, weight 2^(i+k)
@@ -355,12 +373,12 @@ def build_exactly(m: int, k: int) -> Circuit:
     return c
 
 
-def build_compare(p: int, depth: int = 1, strict: bool = True) -> Circuit:
+def build_compare(p: int, depth: int = 1, strict: bool = True, method: str = "blocks") -> Circuit:
     """Inputs ``a``, ``b`` (p bits each); output ``gt`` (strict) or ``ge``."""
     c = Circuit("threshold")
     a = c.input("a", (p,))
     b = c.input("b", (p,))
-    c.output("gt" if strict else "ge", compare(c, a, b, depth, strict))
+    c.output("gt" if strict else "ge", compare(c, a, b, depth, strict, method))
     return c
 
 

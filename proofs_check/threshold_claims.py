@@ -208,6 +208,81 @@ def _to_boolean_check(quick: bool, complement: bool = True) -> Verdict:
                                                     "gate_depth_bound"})
 
 
+# ---------------------------------------------------------------------------------------------------------
+# polynomial weights: the residue comparator (depth 2), iterated addition (depth 3), multiplication (depth 4)
+def _residue_bound(m: int, p: int) -> int:
+    N = (m * ((1 << p) - 1)).bit_length()
+    return 6 * N ** 3 + 2 * m
+
+
+def _poly_check(quick: bool, broken: bool = False) -> Verdict:
+    from constructions.threshold import (ITERATED_ADD_DEPTH, MULTIPLY_DEPTH, build_compare, build_iterated_add,
+                                         build_multiply, compare_size)
+
+    def maxw(c):
+        return int(np.abs(c.wide_table()[2]).max())
+
+    pmax = 5 if quick else 6
+    for strict in (True, False):
+        for p in range(1, pmax + 1):
+            c = build_compare(p, 2, strict, "residue")
+            if broken:
+                c = _break_last_gate(c)  # the top gate of the score with θ + 1
+            AB = _assignments(2 * p)
+            a, b = _value(AB[:, :p]), _value(AB[:, p:])
+            got = np.asarray(c.evaluate({"a": AB[:, :p], "b": AB[:, p:]}, "bool")["gt" if strict else "ge"])
+            want = ((a > b) if strict else (a >= b)).astype(bool)
+            bad = np.flatnonzero(got.reshape(-1) != want)
+            if bad.size:
+                i = int(bad[0])
+                return _refuted(f"residue compare {'>' if strict else '≥'} p={p}", {"a": int(a[i]), "b": int(b[i])},
+                                bool(got.reshape(-1)[i]), bool(want[i]), {"p": p})
+            if c.depth() != 2 or c.size() != compare_size(p, 2, "residue") or maxw(c) > 2 * p ** 3:
+                return Verdict("not_equal", "measured", why=f"residue compare p={p}: depth {c.depth()}, size "
+                               f"{c.size()}, max weight {maxw(c)} (bound 2p³ = {2 * p ** 3})")
+    rng = np.random.default_rng(3)
+    for p in ((16,) if quick else (16, 32)):
+        c = build_compare(p, 2, True, "residue")
+        a = rng.integers(0, 1 << p, size=64)
+        b = np.where(np.arange(64) % 2 == 0, a ^ (1 << rng.integers(0, p, size=64)), rng.integers(0, 1 << p, size=64))
+        got = np.asarray(c.evaluate({"a": _bits(a, p), "b": _bits(b, p)}, "bool")["gt"]).reshape(-1)
+        if (got != (a > b)).any() or maxw(c) > 2 * p ** 3:
+            return Verdict("not_equal", "reference", why=f"residue compare p={p} on random pairs")
+    lim = 8 if quick else 12
+    for m in range(2, 7):
+        for p in range(1, 5):
+            if m * p > lim:
+                continue
+            c = build_iterated_add(m, p, "residue")
+            X = _assignments(m * p).reshape(-1, m, p)
+            got = _value(np.asarray(c.evaluate({"x": X}, "bool")["s"]))
+            if (got != _value(X).sum(axis=1)).any() or c.depth() != ITERATED_ADD_DEPTH["residue"] \
+                    or maxw(c) > _residue_bound(m, p):
+                return Verdict("not_equal", "reference", why=f"residue iterated addition m={m} p={p}")
+    grid = (2, 3, 17, 64) if quick else (2, 3, 5, 8, 17, 64, 129, 256)
+    for m in grid:
+        c = build_iterated_add(m, 8, "residue")
+        vals = rng.integers(0, 256, size=(6, m))
+        vals[0] = 255
+        got = _value(np.asarray(c.evaluate({"x": _bits(vals, 8)}, "bool")["s"]))
+        if (got != vals.astype(object).sum(axis=1)).any() or c.depth() != 3 or maxw(c) > _residue_bound(m, 8):
+            return Verdict("not_equal", "reference", why=f"residue iterated addition m={m} p=8: depth "
+                           f"{c.depth()}, max weight {maxw(c)}")
+    qmax = 3 if quick else 5
+    for p in range(1, qmax + 1):
+        c = build_multiply(p, "residue")
+        AB = _assignments(2 * p)
+        got = _value(np.asarray(c.evaluate({"a": AB[:, :p], "b": AB[:, p:]}, "bool")["p"]))
+        if (got != _value(AB[:, :p]) * _value(AB[:, p:])).any() or (p >= 2 and c.depth() != MULTIPLY_DEPTH["residue"]):
+            return Verdict("not_equal", "reference", why=f"residue multiply p={p}")
+    scope = {"compare p (exhaustive, > and ≥)": [1, pmax], "compare random p": [16] if quick else [16, 32],
+             "iterated addition exhaustive m·p ≤": lim, "iterated addition m (p = 8, random)": list(grid),
+             "multiply p (exhaustive)": [1, qmax],
+             "weight bounds": "compare 2p³; iterated addition 6N³ + 2m, N = bitlen(m(2^p − 1))"}
+    return Verdict("equal", "reference", evidence={"scope": scope, "depth": {"compare": 2, "iterated addition": 3,
+                                                                              "multiply": 4}})
+
+
 def load() -> None:
     register(Claim(
         "threshold-iterated-addition",
@@ -228,6 +303,18 @@ def load() -> None:
         "depth 3 (direct) and 6 (block).",
         [Check("exhaustive comparators and multipliers", _compare_multiply_check),
          Check("negative control: > and ≥ swapped", lambda q: _compare_multiply_check(q, True), "not_equal")]))
+    register(Claim(
+        "threshold-polynomial-weights",
+        "comparison in L̂T₂ (Goldmann & Karpinski 1993; Hofmeister 1996; Alon & Bruck 1994); iterated addition "
+        "and multiplication with polynomial weights (Siu & Roychowdhury 1994: depth 2 and 3; Hofmeister, "
+        "Hohberg & Köhling 1991: multiplication in depth 4)",
+        "The residue comparator computes a > b and a ≥ b in depth 2 with weights ≤ 2p³ (exhaustive p ≤ 6, quick "
+        "≤ 5; random p = 16, 32); the residue iterated addition is correct in depth 3 with weights ≤ 6N³ + 2m "
+        "(exhaustive m·p ≤ 12, quick ≤ 8; random p = 8 for m up to 256, quick 64); the residue multiplier "
+        "computes the 2p-bit product in depth 4 (exhaustive p ≤ 5, quick ≤ 3).",
+        [Check("exhaustive and random, depth and weight bounds", _poly_check),
+         Check("negative control: the comparator's top gate with θ + 1", lambda q: _poly_check(q, True),
+               "not_equal")]))
     register(Claim(
         "threshold-to-boolean",
         "threshold gate → fan-in-2 boolean circuit of depth O(log m) (carry-save tree: Wallace 1964, Dadda "

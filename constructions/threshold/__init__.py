@@ -2,7 +2,9 @@
 
 * :mod:`.blocks` — majority, exact threshold, symmetric functions, comparison (depth 1, 2, 3), the bits of a
   weighted sum, iterated addition of m p-bit numbers in constant depth (depth 2 with exponential weights,
-  depth 5 with polynomial weights, for every m), multiplication (depth 3 / 6).
+  depth 3 ("residue") or 5 ("block") with polynomial weights, for every m), multiplication (depth 3 / 4 / 6).
+* :mod:`.residue` — comparison in depth 2 with polynomial weights (``compare(..., 2, method="residue")``),
+  two-operand addition in depth 2, and the depth-3 iterated addition behind ``method="residue"``.
 * :mod:`.to_boolean` — ``threshold_to_boolean(circuit)``: every threshold gate of fan-in m becomes a fan-in-2
   boolean circuit of depth O(log m) (a carry-save tree of the weights' shifted copies, then a comparison).
 

@@ -59,6 +59,20 @@ def test_every_adder_and_multiplier_on_a_circuit_with_constants_sub_and_neg(adde
         _agree(c, L, _random_values(c, rng, 64, number), number)
 
 
+@pytest.mark.parametrize("method", ["direct", "block", "residue"])
+def test_every_threshold_method_on_a_circuit_with_constants_sub_and_neg(method):
+    from constructions.threshold import METHODS
+    assert method in METHODS
+    rng = np.random.default_rng(8)
+    c = Circuit("arithmetic")
+    x = c.input("x", (3,))
+    y = c.mul(c.sub(x[0], x[1]), c.neg(x[2]))
+    c.output("z", c.add(c.mul(y, c.const(-3)), c.mul(x[0], x[0])))
+    for number in ("wrap", "fixed:2"):
+        L = lower(c, "threshold", P, number, threshold_method=method)
+        _agree(c, L, _random_values(c, rng, 16, number), number)
+
+
 def test_threshold_lowering_has_constant_depth_per_arithmetic_level():
     """On the threshold basis each add/mul costs a constant number of levels, whatever p."""
     c = build(make_spec("diagonal", 8, 2, scan="sklansky"))

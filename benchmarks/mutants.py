@@ -3,7 +3,8 @@
 Every mutant is one textual replacement ``(path, old, new)`` in a temporary copy of the repository's source
 (the files ``git ls-files`` lists, tracked or untracked-but-not-ignored, as they are in the working tree).
 ``old`` must occur exactly once in the file: a mutant whose anchor has gone (the code changed) is an error,
-never a silent pass. In each copy the harness runs ``python -m reports.cli verify --quick --json`` with the
+never a silent pass. In each copy the harness runs ``python -m reports.cli verify --quick --json`` (for a
+mutant with ``--fail-fast``, which stops at the first failed claim and has the same exit status) with the
 copy as working directory and ``PYTHONPATH``, and records which files the run imported, so that a run that
 picked up the installed (editable) package instead of the copy is an error, not a result.
 
@@ -40,7 +41,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("circuits", "constructions", "proofs_check", "reports")
-VERIFY_ARGS = ("verify", "--quick", "--json")
+VERIFY_ARGS = ("verify", "--quick", "--json")  # the control runs every claim
+MUTANT_ARGS = VERIFY_ARGS + ("--fail-fast",)  # a mutant stops at its first failed claim: same exit status
 
 
 class AnchorError(Exception):
@@ -338,7 +340,8 @@ def run_suite(mutants=MUTANTS, jobs: int = 2, src: Path = REPO, timeout: float =
         raise ValueError("mutant names must be unique")
     files = source_files(src)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
-        futs = [ex.submit(run_one, m, src, files, timeout, keep) for m in (None, *mutants)]
+        futs = [ex.submit(run_one, m, src, files, timeout, keep, VERIFY_ARGS if m is None else MUTANT_ARGS)
+                for m in (None, *mutants)]
         results = []
         for f in futs:
             r = f.result()

@@ -238,7 +238,7 @@ def cmd_verify(a) -> int:
     from proofs_check.claims import run_claims
     t0 = time.perf_counter()
     try:
-        results = run_claims(a.claim, quick=a.quick)
+        results = run_claims(a.claim, quick=a.quick, fail_fast=a.fail_fast)
     except KeyError as e:
         raise UsageError(str(e).strip("'\""))
     elapsed = time.perf_counter() - t0
@@ -377,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("verify", help="re-run the checks behind every claim and print a table")
     s.add_argument("--claim", action="append", metavar="ID", help="only this claim (repeatable)")
     s.add_argument("--quick", action="store_true", help="smaller grids (under a minute)")
+    s.add_argument("--fail-fast", action="store_true", help="stop at the first failed claim (same exit status)")
     s.add_argument("--json", action="store_true", help="per-claim evidence as JSON")
     s.set_defaults(func=cmd_verify)
 

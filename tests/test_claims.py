@@ -194,6 +194,10 @@ def test_a_raising_check_makes_verify_exit_1():
     st = {c["id"]: c for c in out["claims"]}
     assert st["tmp-raises"]["status"] == "failed" and st["affine-assoc"]["status"] == "proved"
     assert "RuntimeError: deliberate" in st["tmp-raises"]["checks"][0]["verdict"]["why"]
+    # --fail-fast: the same exit status, and nothing after the first failed claim runs
+    r = subprocess.run([sys.executable, "-c", script.replace('"--json",', '"--json", "--fail-fast",')],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and [c["id"] for c in json.loads(r.stdout)["claims"]] == ["tmp-raises"]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -193,3 +193,14 @@ def test_lowered_circuits_export_to_aiger_and_blif_and_abc_proves_two_lowerings_
     out = subprocess.run([abc_exe(), "-c", f"cec {tmp_path / 'a.aig'} {tmp_path / 'bad.aig'}"],
                          capture_output=True, text=True, timeout=300).stdout
     assert "NOT EQUIVALENT" in out.upper() and "Networks are equivalent" not in out, out[-500:]
+
+
+def test_docs_depth_table_is_what_the_code_gives():
+    """docs/lowering.md's table: the p = 8, n ≤ 32 cells recomputed by benchmarks/lowering_table.py --check."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "lowering_table.py"
+    r = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "18 cells recomputed" in r.stdout

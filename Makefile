@@ -16,8 +16,9 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+# the suite in two worker processes, a test file per worker at a time (the machine has 2 cores)
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 report: $(STAMP)
 	$(VENV)/bin/lrnn-circuits report -o report

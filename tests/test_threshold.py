@@ -433,3 +433,13 @@ def test_residue_heap_sum_through_lowering_api():
     got = _value(np.asarray(c.evaluate({"x": X}, "bool")["s"]))
     want = sum((1 << k) * X[:, [int(w) for w in col]].sum(axis=1).astype(object) for k, col in enumerate(cols) if col)
     assert (got == want).all() and c.depth() == 3
+
+
+def test_docs_tables_are_what_the_code_gives():
+    """docs/threshold.md's measured tables: their cheap rows recomputed by benchmarks/threshold_tables.py."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "threshold_tables.py"
+    r = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0 and "current" in r.stdout, r.stdout + r.stderr

@@ -227,7 +227,7 @@ class _Pools:
         self.forms = forms
         self.row = np.full(forms.size, -1, dtype=np.int64)
         self.arrays: dict = {}
-        for f in np.unique(forms[keep]).tolist():
+        for f in _small_unique(forms[keep]):
             members = np.flatnonzero(keep & (forms == f))
             self.row[members] = np.arange(members.size)
             self.arrays[f] = {k: np.empty((members.size,) + shp, dtype=WIRE)
@@ -241,6 +241,17 @@ class _Pools:
         rows = _as_slice(self.row[nodes])
         for k, v in self.arrays[f].items():
             v[rows] = np.asarray(parts[k])
+
+
+def _small_unique(x: np.ndarray) -> list[int]:
+    """The distinct values of an array of small non-negative ints, ascending (``np.unique`` would hash, and on
+    first use import ``numpy.ma``)."""
+    if x.size == 0:
+        return []
+    lo = int(x.min())
+    if lo == int(x.max()):
+        return [lo]
+    return (np.flatnonzero(np.bincount(x - lo)) + lo).tolist()
 
 
 def _as_slice(idx: np.ndarray):
@@ -271,7 +282,7 @@ def _run_scan(c: Circuit, tr: Transitions, sched, with_b: bool, want_a: bool):
         later, earlier = lv[:, 0], lv[:, 1]
         f2 = forms[later]
         if with_b:
-            for f in np.unique(f2).tolist():
+            for f in _small_unique(f2):
                 sel = np.flatnonzero(f2 == f)
                 A2 = pools.get(f, later[sel])
                 bstore[_as_slice(new[sel])] = np.asarray(_apply(c, tr, A2, np.take(bstore, earlier[sel], axis=0),
@@ -279,7 +290,7 @@ def _run_scan(c: Circuit, tr: Transitions, sched, with_b: bool, want_a: bool):
         nd = need[new]
         if nd.any():
             key = f2 * (forms.max() + 1) + forms[earlier]
-            for k in np.unique(key[nd]).tolist():
+            for k in _small_unique(key[nd]):
                 sel = np.flatnonzero(nd & (key == k))
                 res = _compose(c, tr, pools.get(int(f2[sel[0]]), later[sel]),
                                pools.get(int(forms[earlier[sel[0]]]), earlier[sel]))
@@ -307,8 +318,8 @@ def iterated_product(c: Circuit, tr: Transitions, scan: str = "reduce") -> dict:
     arrays with a leading prefix axis (for DPLR the final product may be in low-rank or dense form)."""
     sched = schedule(scan, tr.n)
     pools, _ = _run_scan(c, tr, sched, with_b=False, want_a=True)
-    fs = np.unique(pools.forms[sched.prefix])
-    if fs.size > 1:  # DPLR prefixes of different ranks: give them all in dense form
+    fs = _small_unique(pools.forms[sched.prefix])
+    if len(fs) > 1:  # DPLR prefixes of different ranks: give them all in dense form
         out = [_DPLR.to_dense(c, pools.get(int(pools.forms[v]), np.array([v]))) for v in sched.prefix.tolist()]
         return {"A": np.concatenate([o["A"] for o in out])}
     return pools.get(int(fs[0]), sched.prefix)

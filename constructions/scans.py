@@ -497,24 +497,47 @@ def asap(n: int, levels: Sequence[np.ndarray], prefix: np.ndarray) -> tuple[list
     if not levels:
         return list(levels), np.asarray(prefix)
     sizes = [lv.shape[0] for lv in levels]
-    rows = np.concatenate(levels)
-    S = rows.shape[0]
-    depth = np.zeros(n + S, dtype=_I64)
-    off = n
-    for lv in levels:
-        k = lv.shape[0]
-        depth[off : off + k] = 1 + np.maximum(depth[lv[:, 0]], depth[lv[:, 1]])
-        off += k
-    d = depth[n:]
-    if np.array_equal(d, np.repeat(np.arange(1, len(levels) + 1, dtype=_I64), sizes)):
+    offs = [n]
+    for k in sizes:
+        offs.append(offs[-1] + k)
+    depth = np.zeros(offs[-1], dtype=np.int32)
+    # pieces[D] = the rows of new level D - 1, as (old level, None for all its rows | their row indices)
+    pieces: list[list] = [[] for _ in levels]
+    moved = False
+    for L, lv in enumerate(levels):
+        dl = depth[offs[L] : offs[L + 1]]
+        np.maximum(np.take(depth, lv[:, 0]), np.take(depth, lv[:, 1]), out=dl)
+        dl += 1
+        lo = int(dl.min())  # a combine's depth is at most its level + 1
+        if lo == L + 1:
+            pieces[L].append((L, None))
+            continue
+        moved = True
+        cnt = np.bincount(dl - lo)
+        for v in np.flatnonzero(cnt).tolist():
+            pieces[lo + v - 1].append((L, np.flatnonzero(dl == lo + v)))
+    if not moved:
         return list(levels), np.asarray(prefix)
-    order = np.argsort(d, kind="stable")
-    newid = np.arange(n + S, dtype=_I64)
-    newid[n + order] = n + np.arange(S, dtype=_I64)
-    new_rows = newid[rows[order]]
-    counts = np.bincount(d, minlength=int(d.max()) + 1)[1:]
-    bounds = np.cumsum(counts)[:-1]
-    return [np.ascontiguousarray(x) for x in np.split(new_rows, bounds)], newid[np.asarray(prefix)]
+    # new ids level by level, keeping the old order (old level, then row) within a level
+    newid = np.arange(offs[-1], dtype=_I64)
+    nxt = n
+    for group in pieces:
+        for L, sel in group:
+            if sel is None:
+                k = sizes[L]
+                newid[offs[L] : offs[L] + k] = _arange(nxt, nxt + k)
+            else:
+                k = sel.shape[0]
+                newid[offs[L] + sel] = _arange(nxt, nxt + k)
+            nxt += k
+    out = []
+    for group in pieces:
+        if not group:
+            continue
+        parts = [levels[L] if sel is None else np.take(levels[L], sel, axis=0) for L, sel in group]
+        rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        out.append(np.take(newid, rows))
+    return out, newid[np.asarray(prefix)]
 
 
 _POSITION_NETWORKS: dict[str, Callable[[int], Iterable[_PosLevel]]] = {

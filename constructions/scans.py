@@ -513,9 +513,13 @@ def asap(n: int, levels: Sequence[np.ndarray], prefix: np.ndarray) -> tuple[list
             pieces[L].append((L, None))
             continue
         moved = True
-        cnt = np.bincount(dl - lo)
+        rel = dl - lo
+        cnt = np.bincount(rel)
+        # one stable sort of the level by depth (a radix sort: the depths of a level span a short range)
+        order = np.argsort(rel.astype(np.uint16) if cnt.size <= 1 << 16 else rel, kind="stable")
+        ends = np.cumsum(cnt).tolist()
         for v in np.flatnonzero(cnt).tolist():
-            pieces[lo + v - 1].append((L, np.flatnonzero(dl == lo + v)))
+            pieces[lo + v - 1].append((L, order[ends[v] - int(cnt[v]) : ends[v]]))
     if not moved:
         return list(levels), np.asarray(prefix)
     # new ids level by level, keeping the old order (old level, then row) within a level

@@ -25,9 +25,10 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
+
+from _phases import run_phase
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -128,11 +129,7 @@ def phase_rnn(n: int) -> dict:
 
 
 def _child(args: list[str]) -> dict:
-    res = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
-    if res.returncode != 0:
-        sys.stderr.write(res.stderr)
-        raise SystemExit(f"benchmark phase {args} failed")
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return run_phase(__file__, args)
 
 
 def main() -> None:

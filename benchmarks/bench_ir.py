@@ -20,9 +20,10 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
+
+from _phases import run_phase
 
 import numpy as np
 
@@ -97,11 +98,7 @@ def phase_networkx(log2n: int) -> dict:
 
 
 def _child(args: list[str]) -> dict:
-    res = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
-    if res.returncode != 0:
-        sys.stderr.write(res.stderr)
-        raise SystemExit(f"benchmark phase {args} failed")
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return run_phase(__file__, args)
 
 
 def main() -> None:

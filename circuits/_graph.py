@@ -72,10 +72,10 @@ def fanin_csr(op, a0, a1, woff, wargs):
     return offsets, args
 
 
-def level_plan(op: np.ndarray, depth: np.ndarray) -> list:
+def level_plan(op: np.ndarray, depth: np.ndarray, gates: np.ndarray | None = None) -> list:
     """Gates grouped by (depth, op code), in evaluation order: a list of ``(code, gate_ids)`` (int64 ids,
-    ascending within a group)."""
-    gates = np.flatnonzero(depth > 0)
+    ascending within a group). ``gates``: only these (default: every wire of depth > 0)."""
+    gates = np.flatnonzero(depth > 0) if gates is None else np.asarray(gates)
     if not gates.size:
         return []
     key = depth[gates].astype(np.int64) * 128 + op[gates]

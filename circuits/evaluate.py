@@ -438,16 +438,7 @@ def _graph_groups(op, depth, gates=None):
         starts = [0] + bounds.tolist()
         ends = bounds.tolist() + [key.size]
         return [(c, order[a:b]) for c, a, b in zip((key[starts] & 127).tolist(), starts, ends)]
-    if not gates.size:
-        return []
-    key = depth[gates].astype(np.int64) * 128 + op[gates]
-    order = np.argsort(key, kind="stable")
-    g = gates[order].astype(np.int64)
-    key = key[order]
-    bounds = np.flatnonzero(np.diff(key)) + 1
-    starts = np.concatenate([[0], bounds]).tolist()
-    ends = np.concatenate([bounds, [key.size]]).tolist()
-    return [(c, g[a:b]) for c, a, b in zip((key[starts] & 127).tolist(), starts, ends)]
+    return _graph.level_plan(op, depth, gates)
 
 
 def _schedule(circuit) -> list:

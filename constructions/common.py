@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["ceil_log2", "floor_log2", "random_fractions", "random_integers", "random_onehot_columns",
-           "sequential_affine"]
+__all__ = ["ceil_log2", "floor_log2", "pairwise_reduce", "random_fractions", "random_integers",
+           "random_onehot_columns", "sequential_affine"]
 
 
 def ceil_log2(n: int) -> int:
@@ -24,6 +24,17 @@ def floor_log2(n: int) -> int:
     if n < 1:
         raise ValueError(f"floor_log2 needs n >= 1, got {n}")
     return n.bit_length() - 1
+
+
+def pairwise_reduce(xs: list, fn):
+    """Combine a non-empty list by a balanced tree of ``fn``: adjacent pairs level by level, an odd last item
+    carried up unchanged (depth ⌈log₂ len⌉)."""
+    while len(xs) > 1:
+        nxt = [fn(xs[i], xs[i + 1]) for i in range(0, len(xs) - 1, 2)]
+        if len(xs) % 2:
+            nxt.append(xs[-1])
+        xs = nxt
+    return xs[0]
 
 
 def random_integers(rng: np.random.Generator, shape, lo: int = -2, hi: int = 2) -> np.ndarray:

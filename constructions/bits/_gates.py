@@ -16,7 +16,7 @@ from circuits import Circuit
 from circuits.errors import CircuitError
 from circuits.ops import BASES, BY_NAME, WIDE
 
-from ..common import ceil_log2
+from ..common import ceil_log2, pairwise_reduce
 
 __all__ = ["Gates", "gates_for"]
 
@@ -148,12 +148,7 @@ class Gates:
         xs = [np.asarray(x, dtype=np.int64) for x in xs]
         if not xs:
             return np.asarray(self.c.const(empty), dtype=np.int64)
-        while len(xs) > 1:
-            nxt = [fn(xs[i], xs[i + 1]) for i in range(0, len(xs) - 1, 2)]
-            if len(xs) % 2:
-                nxt.append(xs[-1])
-            xs = nxt
-        return xs[0]
+        return pairwise_reduce(xs, fn)
 
     # ---------------------------------------------------------------------------------------------------
     # AIG depth estimate (and/or: +1, xor: +2, not: +0; wide gates as balanced trees)

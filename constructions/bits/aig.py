@@ -15,6 +15,8 @@ from circuits import Circuit
 from circuits.errors import CircuitError
 from circuits.ops import OPS, WIDE
 
+from ..common import pairwise_reduce
+
 __all__ = ["aig_stats", "aig_lower"]
 
 
@@ -64,14 +66,6 @@ def aig_lower(c: Circuit):
         t2 = and2(x ^ 1, y ^ 1)
         return and2(t1 ^ 1, t2 ^ 1)
 
-    def tree(xs, fn):
-        while len(xs) > 1:
-            nxt = [fn(xs[i], xs[i + 1]) for i in range(0, len(xs) - 1, 2)]
-            if len(xs) % 2:
-                nxt.append(xs[-1])
-            xs = nxt
-        return xs[0]
-
     fns = {"and": and2, "or": or2, "xor": xor2}
     for g in range(n):
         code = op[g]
@@ -82,7 +76,7 @@ def aig_lower(c: Circuit):
             continue
         name = OPS[code & ~WIDE].name
         if code & WIDE:
-            lit[g] = tree([lit[x] for x in c.args_of(g)], fns[name])
+            lit[g] = pairwise_reduce([lit[x] for x in c.args_of(g)], fns[name])
         elif name == "not":
             lit[g] = lit[a0[g]] ^ 1
         else:

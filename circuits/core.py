@@ -524,11 +524,11 @@ class Circuit:
         if weights is None:
             self._w_wts.extend_fill(1, m * k)
         else:
-            self._w_wts.extend(np.broadcast_to(weights, (m, k)))
+            self._w_wts.extend(np.broadcast_to(weights, shape + (k,)).reshape(m, k))
         if theta is None:
             self._w_theta.extend_fill(0, m)
         else:
-            self._w_theta.extend(np.broadcast_to(theta, (m,)))
+            self._w_theta.extend(np.broadcast_to(theta, shape).reshape(m))
         rows = np.arange(row0, row0 + m, dtype=WIRE)
         return self._ret(self._append(BY_NAME[name].code | WIDE, rows, None, depth.astype(np.int32)), shape)
 

@@ -35,6 +35,12 @@ class Gates:
         self.c = c
         self.has_xor = "xor" in BASES[c.basis]
         self._ad = np.zeros(0, dtype=np.int64)  # AIG depth estimate per wire
+        #: count a wide gate as one level instead of a balanced tree over its fan-in (set by builders of
+        #: threshold circuits, so that the wiring choices do not depend on fan-ins such as n)
+        self.unit_wide = False
+        #: on a threshold basis, build XOR and full adders from threshold gates (a full adder is
+        #: ``carry = [a+b+c ≥ 2]``, ``sum = [a+b+c − 2·carry ≥ 1]``) instead of AND/OR/NOT
+        self.native_threshold = False
 
     # ---------------------------------------------------------------------------------------------------
     # constants
@@ -98,6 +104,9 @@ class Gates:
                 g = self.c.or_(x, y)
             elif self.has_xor:
                 g = self.c.xor(x, y)
+            elif self.native_threshold:  # [x + y − 2·(x ∧ y) ≥ 1]: 2 gates, 2 levels
+                both = np.asarray(self.c.and_(x, y)).reshape(x.shape)
+                g = self.c.threshold(np.stack([x, y, both], axis=-1), [1, 1, -2], 1)
             else:
                 g = self.c.and_(self.c.or_(x, y), self.c.not_(self.c.and_(x, y)))
             res[need] = np.asarray(g).ravel()
@@ -132,6 +141,43 @@ class Gates:
             if m.any():
                 res[m] = np.asarray(self.c.not_(a[m])).ravel()
         return res
+
+    def full_adder_threshold(self, a, b, cin):
+        """``(sum, carry)`` of three bits by two threshold gates where no input is a constant; the AND/OR/XOR
+        form (which folds constants) elsewhere."""
+        a, b, cin = np.broadcast_arrays(*(np.asarray(v, dtype=np.int64) for v in (a, b, cin)))
+        shape = a.shape
+        a, b, cin = a.ravel(), b.ravel(), cin.ravel()
+        const = (self._const_values(a) >= 0) | (self._const_values(b) >= 0) | (self._const_values(cin) >= 0)
+        s, k = np.empty_like(a), np.empty_like(a)
+        live = ~const
+        if live.any():
+            args = np.stack([a[live], b[live], cin[live]], axis=-1)
+            carry = np.asarray(self.c.threshold(args, 1, 2)).reshape(-1)
+            s[live] = np.asarray(self.c.threshold(np.concatenate([args, carry[:, None]], axis=-1),
+                                                  [1, 1, 1, -2], 1)).reshape(-1)
+            k[live] = carry
+        if const.any():
+            x = self.xor(a[const], b[const])
+            s[const] = self.xor(x, cin[const])
+            k[const] = self.or_(self.and_(a[const], b[const]), self.and_(cin[const], x))
+        return s.reshape(shape), k.reshape(shape)
+
+    def half_adder_threshold(self, a, b):
+        """``(sum, carry)`` of two bits: ``carry = a ∧ b``, ``sum = [a + b − 2·carry ≥ 1]`` (XOR with constant
+        folding where an input is a constant or the two are the same wire)."""
+        a, b = np.broadcast_arrays(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+        shape = a.shape
+        a, b = a.ravel(), b.ravel()
+        k = self.and_(a, b).reshape(-1)
+        live = (self._const_values(a) < 0) & (self._const_values(b) < 0) & (a != b)
+        s = np.empty_like(a)
+        if live.any():
+            s[live] = np.asarray(self.c.threshold(np.stack([a[live], b[live], k[live]], axis=-1),
+                                                  [1, 1, -2], 1)).reshape(-1)
+        if (~live).any():
+            s[~live] = self.xor(a[~live], b[~live])
+        return s.reshape(shape), k.reshape(shape)
 
     def mux(self, s, x, y):
         """``s ? x : y`` as ``(s ∧ x) ∨ (¬s ∧ y)``."""
@@ -182,10 +228,17 @@ class Gates:
                 has1 = a1[nw] >= 0
                 d1 = np.where(has1, ad[np.where(has1, a1[nw], 0)], 0)
                 ad[nw] = np.maximum(d0, d1) + inc[~wide]
-            for g, i in zip(grp[wide].tolist(), inc[wide].tolist()):
-                r = int(a0[g])
-                args = wargs[woff[r]:woff[r + 1]]
-                ad[g] = int(ad[args].max()) + max(1, i) * ceil_log2(len(args))
+            wg = grp[wide]
+            if wg.size:  # each wide gate: the deepest argument + a balanced tree over its fan-in
+                rows = a0[wg]
+                starts, lens = woff[rows], woff[rows + 1] - woff[rows]
+                seg = np.concatenate([[0], np.cumsum(lens)[:-1]])
+                idx = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(seg - starts, lens)
+                deepest = np.maximum.reduceat(ad[wargs[idx]], seg)
+                levels = np.frexp((lens - 1).astype(np.float64))[1]  # ⌈log₂ fan-in⌉ (exact below 2^53)
+                if self.unit_wide:  # one level per gate, whatever its fan-in (threshold-circuit depth)
+                    levels = np.minimum(levels, 1)
+                ad[wg] = deepest + np.maximum(1, inc[wide]) * levels
         self._ad = ad
 
 

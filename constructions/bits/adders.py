@@ -106,6 +106,8 @@ def full_adder(c: Circuit, a, b, cin):
     ``cin∧(a⊕b)`` are also the first ANDs of the two XORs). ``cin`` is the fast input: the sum and carry are
     2 AIG levels after it, 4 after ``a`` and ``b``."""
     G = gates_for(c)
+    if G.native_threshold:
+        return G.full_adder_threshold(a, b, cin)
     x = G.xor(a, b)
     return G.xor(x, cin), G.or_(G.and_(a, b), G.and_(cin, x))
 

@@ -59,6 +59,9 @@ def _fa(c, G, bits, top: bool, cnt=None):
     d = [int(np.max(G.aig_depth(b))) for b in bits]
     order = np.argsort(d, kind="stable")
     a, b, cin = (bits[k] for k in order)
+    if G.native_threshold:
+        s, carry = G.full_adder_threshold(a, b, cin)
+        return s, (None if top else carry)
     x = G.xor(a, b)
     s = G.xor(x, cin)
     if top:
@@ -72,6 +75,8 @@ def _ha(c, G, bits, top: bool, cnt=None):
         if top:
             cnt.bump("ha_top")
     a, b = bits
+    if G.native_threshold and not top:
+        return G.half_adder_threshold(a, b)
     return G.xor(a, b), (None if top else G.and_(a, b))
 
 

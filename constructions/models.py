@@ -50,8 +50,13 @@ MODEL_BASES = ("arithmetic", "boolean", "threshold")
 COMPARATOR_OPS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
 
 
+#: the transformer (``constructions.transformer``, random nonzero weights) and its options
+TRANSFORMER_OPTIONS = {"layers", "heads", "causal", "precision", "frac", "basis", "seed"}
+TRANSFORMER_BASES = ("threshold", "boolean")
+
+
 def model_names() -> list[str]:
-    return list(FAMILIES) + ["rnn"] + list(BOOLEAN_MODELS) + list(BLOCK_MODELS) + \
+    return list(FAMILIES) + ["rnn", "transformer"] + list(BOOLEAN_MODELS) + list(BLOCK_MODELS) + \
         [p for p in _presets() if p not in FAMILIES and p != "rnn"]
 
 
@@ -129,6 +134,10 @@ class ModelSpec:
     multiplier: str | None = None
     op: str | None = None  # comparator: one of constructions.bits.COMPARISONS
     signed: bool | None = None  # comparator
+    layers: int | None = None  # transformer
+    heads: int | None = None  # transformer
+    causal: bool | None = None  # transformer
+    frac: int | None = None  # transformer: fraction bits F of its fixed point
 
     @property
     def lowered(self) -> bool:
@@ -168,6 +177,8 @@ def applicable(name: str) -> tuple[str, set[str]]:
         return "lrnn", opts | set(LOWER_OPTIONS)
     if name == "rnn":
         return "rnn", {"m", "hidden", "act"}
+    if name == "transformer":
+        return "transformer", set(TRANSFORMER_OPTIONS)
     if name in BOOLEAN_MODELS:
         return "boolean", {"scan", "final_only"}
     if name in BLOCK_MODELS:
@@ -319,6 +330,8 @@ def make_spec(name: str, n: int | None = None, d: int | None = None, **given) ->
             kw["seed"] = _positive("seed", given.get("seed", 0), 0)
         if name == "dplr":
             kw["rank"] = _positive("rank", given.get("rank", 1), 1, d)
+    elif kind == "transformer":
+        kw.update(_transformer_options(given))
     elif kind == "rnn":
         kw["m"] = _positive("m", given.get("m", 1), 1, MAX_D)
         if "hidden" in given:
@@ -346,8 +359,41 @@ def make_spec(name: str, n: int | None = None, d: int | None = None, **given) ->
     return ModelSpec(**kw)
 
 
+def _transformer_options(given: dict) -> dict:
+    from .transformer import MAX_PRECISION
+    basis = given.get("basis", "threshold")
+    if basis not in TRANSFORMER_BASES:
+        raise SpecError("basis", f"the transformer is built as a threshold circuit, or lowered to boolean; "
+                                 f"choose one of {', '.join(TRANSFORMER_BASES)}, not {basis!r}")
+    p = _positive("precision", given.get("precision", 8), 2, MAX_PRECISION)
+    frac = _positive("frac", given.get("frac", p // 4), 0, p - 1)
+    return {"basis": basis, "precision": p, "frac": frac,
+            "layers": _positive("layers", given.get("layers", 1), 1, 64),
+            "heads": _positive("heads", given.get("heads", 1), 1, 64),
+            "causal": bool(given.get("causal", False)), "seed": _positive("seed", given.get("seed", 0), 0)}
+
+
+def _transformer_kw(spec: ModelSpec) -> dict:
+    return dict(d=spec.d, precision=spec.precision, frac=spec.frac, layers=spec.layers, heads=spec.heads,
+                causal=spec.causal, seed=spec.seed)
+
+
+def build_transformer(spec: ModelSpec) -> Circuit:
+    """The transformer of ``constructions.transformer.forms.model`` (random nonzero weights) as a threshold
+    circuit with the structure that does not depend on n (``narrow=False``), or its fan-in-2 boolean version."""
+    from .transformer import build_circuit
+    from .transformer.forms import model
+    c = build_circuit(model(spec.n, **_transformer_kw(spec)), narrow=False)
+    if spec.basis == "boolean":
+        from .threshold.to_boolean import threshold_to_boolean
+        c = threshold_to_boolean(c)
+    return c
+
+
 def build(spec: ModelSpec) -> Circuit:
     """The circuit of a validated spec."""
+    if spec.kind == "transformer":
+        return build_transformer(spec)
     if spec.lowered:
         from .lowering import lower
         return lower(_arithmetic_circuit(spec.arithmetic()), spec.basis, spec.precision, spec.number,
@@ -442,6 +488,8 @@ def predict(spec: ModelSpec) -> dict:
         return _predict_lowered(spec)
     if spec.kind == "block":
         return _predict_block(spec)
+    if spec.kind == "transformer":
+        return _predict_transformer(spec)
     n, d = spec.n, spec.d
     if spec.kind == "rnn":
         return {"size": rnn_size(n, d, spec.m, spec.hidden), "depth": rnn_depth(n, d, spec.m, spec.hidden),
@@ -639,6 +687,40 @@ def _predict_iterated_add_boolean(spec: ModelSpec, size: int, fanin: int) -> dic
         deep = max(deep, gate_depth_bound(w, th))
     return {"size": total, "depth": t.depth() * deep, "fanin": 0, "exact": False,
             "how": "upper bound: a carry-save tree and a carry per threshold gate"}
+
+
+#: threshold gates of fan-in m become about this many fan-in-2 gates per argument (an upper estimate for the
+#: size guard of the boolean transformer, from the built circuits of ``threshold_to_boolean``)
+T2B_GATES_PER_ARG = 8
+
+
+def _predict_transformer(spec: ModelSpec) -> dict:
+    """The threshold circuit: its size polynomial and depth, fitted and checked on small built n
+    (``constructions.transformer.forms.closed_form``); the boolean one: an estimate from the threshold
+    circuit's fan-in."""
+    from .transformer.forms import closed_form, poly_eval
+    key = tuple(sorted(_transformer_kw(spec).items()))
+    cf = _TRANSFORMER_FORMS.get(key)
+    if cf is None:
+        cf = _TRANSFORMER_FORMS[key] = closed_form(**_transformer_kw(spec))
+    n = spec.n
+    if n == 1:
+        c = build_transformer(replace(spec, basis="threshold"))
+        size, depth = c.size(), c.depth()
+    else:
+        size, depth = poly_eval(cf["coef"], n), cf["depth"]
+    how = f"closed form (size polynomial in n fitted at n = {cf['fitted_at']}, checked at {cf['checked_at']})"
+    # fan-in: the thermometer gates dominate (2^p per position and coordinate, fan-in ~ n(p+1)); bound it by
+    # size × the largest fan-in
+    fanin = size * 2 + n * n * spec.d * spec.heads * spec.layers * (1 << spec.precision) * (spec.precision + 1)
+    if spec.basis == "boolean":
+        return {"size": T2B_GATES_PER_ARG * (size + fanin), "depth": None, "fanin": 0, "exact": False,
+                "how": "estimate: the threshold circuit's gates and arguments, "
+                       f"{T2B_GATES_PER_ARG} boolean gates each"}
+    return {"size": size, "depth": depth, "fanin": fanin, "exact": True, "how": how}
+
+
+_TRANSFORMER_FORMS: dict = {}
 
 
 def _at_pow2(expr, n: int, d: int) -> int:

@@ -41,7 +41,7 @@ def _add_model_options(p, need_model: bool = False, build: bool = True) -> None:
     from constructions.models import MAX_D, MAX_N
     g = p.add_argument_group("model (instead of FILE)")
     g.add_argument("--model", required=need_model,
-                   help="diagonal, pd, dplr, dense (LRNN families), rnn, or a named architecture "
+                   help="diagonal, pd, dplr, dense (LRNN families), rnn, transformer, or a named architecture "
                         "(see 'lrnn-circuits models')")
     g.add_argument("--n", type=_int_arg(1, MAX_N), help="sequence length (default 8)")
     g.add_argument("--d", type=_int_arg(1, MAX_D), help="state dimension (default 2)")
@@ -60,7 +60,7 @@ def _add_model_options(p, need_model: bool = False, build: bool = True) -> None:
     b = p.add_argument_group("bit level (arithmetic models lowered to bits, and the blocks adder, multiplier, "
                              "comparator, iterated-add)")
     b.add_argument("--basis", help="arithmetic (default), boolean or threshold: lower the arithmetic circuit to "
-                                   "p-bit numbers; iterated-add: threshold (default) or boolean")
+                                   "p-bit numbers; iterated-add and transformer: threshold (default) or boolean")
     b.add_argument("--precision", type=_integer, metavar="P", help="bits per number (required below arithmetic)")
     b.add_argument("--number", help="wrap (integers mod 2^P, default) or fixed:F (two's-complement fixed point, "
                                     "F fraction bits)")
@@ -68,13 +68,19 @@ def _add_model_options(p, need_model: bool = False, build: bool = True) -> None:
     b.add_argument("--multiplier", help="boolean: dadda (default), wallace or array")
     b.add_argument("--op", help="comparator: lt (default), le, gt, ge, eq, ne")
     b.add_argument("--signed", action="store_true", help="comparator: two's-complement operands")
+    t = p.add_argument_group("transformer (--model transformer: random nonzero weights, --seed chooses them)")
+    t.add_argument("--layers", type=_int_arg(1, 64), help="layers (default 1)")
+    t.add_argument("--heads", type=_int_arg(1, 64), help="attention heads per layer (default 1)")
+    t.add_argument("--causal", action="store_true", help="causal masking")
+    t.add_argument("--frac", type=_integer, metavar="F", help="fraction bits of the fixed point (default P // 4)")
     if build:
         g.add_argument("--max-gates", type=_int_arg(1), default=None,
                        help="refuse to build above this many gates (default: from the available memory)")
 
 
 _MODEL_OPTIONS = ("rank", "scan", "final_only", "mode", "alphabet", "seed", "m", "hidden", "act",
-                  "basis", "precision", "number", "adder", "multiplier", "op", "signed")
+                  "basis", "precision", "number", "adder", "multiplier", "op", "signed", "layers", "heads",
+                  "causal", "frac")
 
 
 def _integer(text: str) -> int:
@@ -226,6 +232,29 @@ def _describe(spec) -> str:
     return f"{spec.name}  ({', '.join(parts)})"
 
 
+def cmd_compare(a) -> int:
+    from reports.compare import compare, format_table
+    if a.n_max < a.n_min:
+        raise UsageError(f"--n-max ({a.n_max:,}) is below --n-min ({a.n_min:,})")
+    ns, n = [], a.n_min
+    while n <= a.n_max:
+        ns.append(n)
+        n *= 2
+    tty = sys.stderr.isatty() and not a.json
+
+    def progress(label):
+        if tty:
+            print(f"\r  building {label:<40}", end="", file=sys.stderr, flush=True)
+    data = compare(ns, precision=a.precision, d=a.d, max_gates=a.max_gates, progress=progress)
+    if tty:
+        print("\r" + " " * 52 + "\r", end="", file=sys.stderr, flush=True)
+    if a.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print(format_table(data), end="")
+    return 0
+
+
 def cmd_models(a) -> int:
     from constructions.models import model_names
     print("\n".join(model_names()))
@@ -327,6 +356,52 @@ def cmd_report(a) -> int:
     return 0
 
 
+def _vocab_arg(text: str) -> list:
+    """--vocab: comma-separated tokens; an item that reads as an integer is an int, any other a string."""
+    items = [t.strip() for t in text.split(",")]
+    if any(not t for t in items):
+        raise argparse.ArgumentTypeError(f"empty token in {text!r}")
+    out = []
+    for t in items:
+        try:
+            out.append(int(t))
+        except ValueError:
+            out.append(t)
+    if len(set(out)) != len(out):
+        raise argparse.ArgumentTypeError(f"repeated token in {text!r}")
+    return out
+
+
+def cmd_tracr(a) -> int:
+    from fractions import Fraction
+
+    from constructions.transformer.tracr import DEFAULT_TOLERANCE, check_model, compile_program
+    if a.precision is not None and a.frac is not None and a.frac >= a.precision:
+        raise UsageError(f"--frac must be below --precision ({a.precision}), got {a.frac}")
+    tol = DEFAULT_TOLERANCE
+    if a.tolerance is not None:
+        if not a.tolerance > 0:
+            raise UsageError(f"--tolerance must be positive, got {a.tolerance}")
+        tol = Fraction(a.tolerance)
+    model = compile_program(a.program, a.vocab, a.max_seq_len)
+    r = check_model(model, precision=a.precision, frac=a.frac, tolerance=tol)
+    if a.json:
+        print(json.dumps({"program": a.program, "vocab": a.vocab, "max_seq_len": a.max_seq_len, **r}))
+    else:
+        print(f"tracr {a.program}: vocab {a.vocab}, lengths 1..{a.max_seq_len} (BOS at position 0)")
+        print(f"precision {r['precision']} bits, {r['frac']} fraction bits"
+              + ("" if r["categorical"] else f"; numerical output, tolerance {r['tolerance']:g}"))
+        for c in r["circuits"]:
+            print(f"  length {c['length']} (n = {c['n']}): {c['size']:,} gates, depth {c['depth']}")
+        if r["agrees_with_tracr"]:
+            print(f"{r['inputs_checked']:,} inputs through the circuits: all agree with tracr")
+        else:
+            first = next(x for x in r["runs"] if "tracr" in x)
+            print(f"{r['inputs_checked']:,} inputs through the circuits: {r['disagreements']:,} disagree with tracr "
+                  f"(first: input {first['input']}, circuit {first['output']}, tracr {first['tracr']})")
+    return 0 if r["agrees_with_tracr"] else 1
+
+
 # ---------------------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="lrnn-circuits",
@@ -371,6 +446,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stats)
 
+    s = sub.add_parser("compare", help="the headline table: depth and size against n for the nonlinear RNN, "
+                                       "LRNNs (arithmetic and p-bit boolean) and a transformer layer "
+                                       "(threshold and boolean)")
+    s.add_argument("--n-min", type=_int_arg(2, 2**20), default=8, help="smallest n (default 8); n doubles")
+    s.add_argument("--n-max", type=_int_arg(2, 2**20), default=4096, help="largest n (default 4096)")
+    s.add_argument("--precision", type=_int_arg(2, 16), default=8, help="bits p (default 8)")
+    s.add_argument("--d", type=_int_arg(1, 16), default=2, help="state / model width (default 2)")
+    s.add_argument("--max-gates", type=_int_arg(1), default=2_000_000,
+                   help="build circuits up to this size; above, closed forms, models or fits (default 2,000,000)")
+    s.add_argument("--json", action="store_true", help='{"precision", "d", "n", "rows": [{"model", "basis", '
+                                                       '"n", "size", "depth", "how"}, …]}')
+    s.set_defaults(func=cmd_compare)
+
     s = sub.add_parser("models", help="list the model names")
     s.set_defaults(func=cmd_models)
 
@@ -400,6 +488,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true",
                    help="write into a non-empty directory that 'report' did not make (other files are kept)")
     s.set_defaults(func=cmd_report)
+    s = sub.add_parser("tracr", help="a RASP program compiled by tracr as threshold circuits, checked against "
+                                     "tracr on every input (exit 1 if any disagrees)")
+    s.add_argument("program", help="a function of tracr.compiler.lib (make_length, make_reverse, …) or "
+                                   "module:function returning a RASP program")
+    s.add_argument("--vocab", type=_vocab_arg, required=True,
+                   help="comma-separated tokens (integers are read as ints, other items as strings)")
+    s.add_argument("--max-seq-len", type=_int_arg(1, 64), required=True, help="longest input (without BOS)")
+    s.add_argument("--precision", type=_int_arg(2, 24), help="bits p (default: the smallest that works)")
+    s.add_argument("--frac", type=_int_arg(0, 23), help="fraction bits F (default: the smallest that works)")
+    s.add_argument("--tolerance", type=float, help="numerical outputs: largest |circuit - tracr| (default 0.01)")
+    s.add_argument("--json", action="store_true",
+                   help='{"size", "depth", "basis", "precision", "frac", "agrees_with_tracr", "runs", …}')
+    s.set_defaults(func=cmd_tracr)
     return p
 
 

@@ -267,10 +267,9 @@ class _Builder:
         """Bits of the exact scores S_ij on the pairs P, and their width W."""
         I = np.array([i for i, _ in P])
         J = np.array([j for _, j in P])
-        s_lo = s_hi = None
         dk = q.m
         los, his = [], []
-        for i, j in P:
+        for i, j in (P if self.narrow else ()):
             a = b = 0
             for c in range(dk):
                 prods = [int(u) * int(v) for u in (q.lo[i, c], q.hi[i, c]) for v in (k.lo[j, c], k.hi[j, c])]
@@ -278,8 +277,7 @@ class _Builder:
                 b += max(prods)
             los.append(a)
             his.append(b)
-        s_lo, s_hi = min(los), max(his)
-        W = _width(s_lo, s_hi) if self.narrow else score_width(self.p, dk)
+        W = _width(min(los), max(his)) if self.narrow else score_width(self.p, dk)
         terms = []
         for c in range(dk):
             qa = self._signed_bits(int(q.width[c]))
@@ -291,59 +289,66 @@ class _Builder:
         return self._heap((len(P),), terms, 0, W), W
 
     def select_bits(self, S):
-        """Mask of the maximal rows of S (|J| × W score bits, two's complement), MSB first, 2 levels a bit."""
+        """Mask of the maximal rows of S (shape (G, |J|, W): G query positions sharing the candidate set J, two's
+        complement score bits), MSB first, 2 levels a bit."""
         c = self.c
-        Jn, W = S.shape
+        Gn, Jn, W = S.shape
         # literals u_b of the offset-binary score: u_b = s_b below the top, u_top = 1 − s_top
         pol = np.ones(W, dtype=np.int64)
         pol[W - 1] = -1
 
         def gate(cols, coefs, theta):
-            """[Σ coef·u ≥ θ] per row, cols: list of (|J|,) arrays or scalars (broadcast) with their polarity."""
-            args, ws, th = [], [], np.full(Jn, theta, dtype=np.int64)
+            """[Σ coef·u ≥ θ] per (query, candidate); cols: (wires, polarity), wires broadcast to (G, |J|)."""
+            args, ws, th = [], [], theta
             for (wire, pl), cf in zip(cols, coefs):
-                args.append(np.broadcast_to(np.asarray(wire, dtype=np.int64), (Jn,)))
+                args.append(np.broadcast_to(np.asarray(wire, dtype=np.int64), (Gn, Jn)))
                 ws.append(cf * pl)
                 if pl < 0:
                     th -= cf
-            return np.asarray(c.threshold(np.stack(args, axis=-1), np.array(ws, dtype=np.int64), th)).reshape(Jn)
+            return np.asarray(c.threshold(np.stack(args, axis=-1), np.array(ws, dtype=np.int64), th)).reshape(Gn, Jn)
+
+        def any_of(g, theta=1, w=1):
+            return np.asarray(c.threshold(g, w, theta)).reshape(Gn, 1)
 
         b = W - 1
-        lit = (S[:, b], pol[b])
-        anyb = int(np.atleast_1d(c.threshold(S[:, b], -1, 1 - Jn))[0])  # some u_top = 1
+        lit = (S[:, :, b], pol[b])
+        anyb = any_of(S[:, :, b], 1 - Jn, -1)  # some u_top = 1
         alive = None
         while True:
             if alive is None:  # every allowed position is alive before the top bit
                 new_alive = gate([lit, (anyb, 1)], [1, -1], 0)
                 if b == 0:
                     return new_alive
-                nxt = (S[:, b - 1], pol[b - 1])
+                nxt = (S[:, :, b - 1], pol[b - 1])
                 g = gate([lit, (anyb, 1), nxt], [1, -1, 2], 2)
             else:
                 new_alive = gate([(alive, 1), lit, (anyb, 1)], [2, 1, -1], 2)
                 if b == 0:
                     return new_alive
-                nxt = (S[:, b - 1], pol[b - 1])
+                nxt = (S[:, :, b - 1], pol[b - 1])
                 g = gate([(alive, 1), lit, (anyb, 1), nxt], [2, 1, -1, 2], 4)
-            anyb = int(np.atleast_1d(c.threshold(g, 1, 1))[0])
+            anyb = any_of(g)
             alive, b, lit = new_alive, b - 1, nxt
 
     def select_pairs(self, S):
-        """Mask of the maximal rows of S by all pairwise comparisons [S_j ≥ S_j'] (one gate each) and an AND."""
-        Jn, W = S.shape
+        """Mask of the maximal rows of S (G, |J|, W) by all pairwise comparisons [S_j ≥ S_j'] (one gate each) and
+        an AND of fan-in |J|."""
+        Gn, Jn, W = S.shape
         pw = np.array([1 << b for b in range(W)], dtype=np.int64)
         pw[W - 1] = -pw[W - 1]
-        args = np.concatenate([np.broadcast_to(S[:, None, :], (Jn, Jn, W)),
-                               np.broadcast_to(S[None, :, :], (Jn, Jn, W))], axis=-1)
-        ge = np.asarray(self.c.threshold(args, np.concatenate([pw, -pw]), 0)).reshape(Jn, Jn)
-        return np.asarray(self.c.threshold(ge, 1, Jn)).reshape(Jn)
+        args = np.concatenate([np.broadcast_to(S[:, :, None, :], (Gn, Jn, Jn, W)),
+                               np.broadcast_to(S[:, None, :, :], (Gn, Jn, Jn, W))], axis=-1)
+        ge = np.asarray(self.c.threshold(args, np.concatenate([pw, -pw]), 0)).reshape(Gn, Jn, Jn)
+        return np.asarray(self.c.threshold(ge, 1, Jn)).reshape(Gn, Jn)
 
-    def average(self, m, v: _Vec, J, i: int):
-        """⌊Σ_{j∈J, m_j} v_j / Σ m_j⌋ for every coordinate of v: thermometer gates, then bits. Returns
-        (bits (dv, p) with widths, lo, hi per coordinate)."""
+    def average(self, m, v: _Vec, J):
+        """⌊Σ_{j∈J, m_j} v_j / Σ m_j⌋ for every coordinate of v, for G query positions sharing J (m: (G, |J|)):
+        thermometer gates, then bits. Returns (bits (G, dv, p), widths, lo, hi per coordinate)."""
         c, G, p = self.c, self.G, self.p
-        Jn, dv = len(J), v.m
-        out, los, his, widths = [], [], [], []
+        Gn, Jn = m.shape
+        dv = v.m
+        out = np.full((Gn, dv, p), self.zero, dtype=np.int64)
+        los, his, widths = [], [], []
         for cc in range(dv):
             lo = min(int(v.lo[j, cc]) for j in J)
             hi = max(int(v.hi[j, cc]) for j in J)
@@ -353,21 +358,21 @@ class _Builder:
             los.append(lo)
             his.append(hi)
             widths.append(kw)
-            row = np.full(p, self.zero, dtype=np.int64)
+            row = out[:, cc, :]
             if R == 0:
                 for r in range(kw):
-                    row[r] = self.one if (lo >> r) & 1 else self.zero
-                row[kw:] = row[kw - 1]
-                out.append(row)
+                    row[:, r] = self.one if (lo >> r) & 1 else self.zero
+                row[:, kw:] = row[:, kw - 1:kw]
                 continue
-            A = np.asarray(G.and_(np.asarray(m)[:, None], v.bits[J][:, cc, :kv])).reshape(Jn, kv)
+            A = np.asarray(G.and_(m[:, :, None], v.bits[J][None, :, cc, :kv])).reshape(Gn, Jn * kv)
             wb = np.array([1 << b for b in range(kv)], dtype=np.int64)
             wb[kv - 1] = -wb[kv - 1]
-            args = np.concatenate([A.reshape(-1), np.asarray(m).reshape(-1)])
+            args = np.concatenate([A, m], axis=1)  # (G, |J|·kv + |J|)
             ts = np.arange(1, R + 1, dtype=np.int64)
             wts = np.concatenate([np.broadcast_to(np.tile(wb, Jn), (R, Jn * kv)),
                                   np.broadcast_to(-(lo + ts)[:, None], (R, Jn))], axis=1)
-            therm = np.atleast_1d(c.threshold(np.broadcast_to(args, (R, args.size)), wts, 0))
+            therm = np.asarray(c.threshold(np.broadcast_to(args[:, None, :], (Gn, R, args.shape[1])), wts, 0))
+            therm = therm.reshape(Gn, R)
             vals = lo + np.arange(R + 1)
             for r in range(kw):
                 bit = (vals >> r) & 1  # two's complement bits (numpy's >> is arithmetic)
@@ -375,14 +380,13 @@ class _Builder:
                 base = int(bit[0])
                 nz = np.flatnonzero(delta)
                 if nz.size == 0:
-                    row[r] = self.one if base else self.zero
+                    row[:, r] = self.one if base else self.zero
                 elif nz.size == 1 and delta[nz[0]] == 1 and base == 0:
-                    row[r] = int(therm[nz[0]])
+                    row[:, r] = therm[:, nz[0]]
                 else:
-                    row[r] = int(np.atleast_1d(c.threshold(therm[nz], delta[nz], 1 - base))[0])
-            row[kw:] = row[kw - 1]
-            out.append(row)
-        return np.array(out, dtype=np.int64), widths, los, his
+                    row[:, r] = np.asarray(c.threshold(therm[:, nz], delta[nz], 1 - base)).reshape(Gn)
+            row[:, kw:] = row[:, kw - 1:kw]
+        return out, widths, los, his
 
     def attention(self, L, x: _Vec) -> _Vec:
         spec, p = self.spec, self.p
@@ -391,6 +395,9 @@ class _Builder:
         per_i = {}
         for t, (i, j) in enumerate(P):
             per_i.setdefault(i, []).append((t, j))
+        groups = {}  # query positions with the same candidate set share every gate call
+        for i in range(n):
+            groups.setdefault(tuple(j for _, j in per_i[i]), []).append(i)
         head_bits, head_w, head_lo, head_hi = [], [], [], []
         for h in L.heads:
             q = self.linear(h.wq, h.bq, x)
@@ -401,28 +408,23 @@ class _Builder:
             lo = np.empty((n, v.m), dtype=object)
             hi = np.empty((n, v.m), dtype=object)
             wmax = np.zeros(v.m, dtype=np.int64)
-            for i in range(n):
-                rows = per_i[i]
-                Si = S[[t for t, _ in rows]]
-                J = [j for _, j in rows]
+            for J, rows_i in groups.items():
+                J = list(J)
+                idx = np.array([[t for t, _ in per_i[i]] for i in rows_i])
+                Si = S[idx]  # (G, |J|, W)
                 mask = self.select_bits(Si) if self.max_method == "bits" else self.select_pairs(Si)
-                b, ws, ls, hs = self.average(mask, v, J, i)
-                bits[i] = b
-                lo[i], hi[i] = ls, hs
+                b, ws, ls, hs = self.average(mask, v, J)
+                bits[rows_i] = b
+                for i in rows_i:
+                    lo[i], hi[i] = ls, hs
                 wmax = np.maximum(wmax, ws)
-            head_bits.append(self._extend_rows(bits, wmax))
+            head_bits.append(self._extend(bits, wmax))
             head_w.append(wmax)
             head_lo.append(lo)
             head_hi.append(hi)
         cat = _Vec(np.concatenate(head_bits, axis=1), np.concatenate(head_w),
                    np.concatenate(head_lo, axis=1), np.concatenate(head_hi, axis=1))
         return self.linear(L.wo, L.bo, cat)
-
-    def _extend_rows(self, bits, width):
-        """Rows built with their own (smaller) widths, sign-extended to the common width per coordinate: a row
-        of width w < width[k] repeats its bit w−1 — done in :meth:`average` by construction for narrow ranges,
-        so here only the copies above width[k] are filled."""
-        return self._extend(bits, width)
 
     def mlp(self, L, x: _Vec) -> _Vec:
         y = x

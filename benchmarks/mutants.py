@@ -141,6 +141,16 @@ MUTANTS: tuple[Mutant, ...] = (
            "x = s",
            "balanced addition tree drops an odd last term",
            "lrnn-equals-recurrence"),
+    Mutant("attention-mean-rounds-up", "constructions/transformer/build.py",
+           "np.broadcast_to(-(lo + ts)[:, None], (R, Jn))",
+           "np.broadcast_to(-(lo + ts - 1)[:, None], (R, Jn))",
+           "the thermometer of the attention mean fires one value early (⌊mean⌋ + 1 where the mean is not low)",
+           "transformer-exact"),
+    Mutant("attention-max-keeps-smaller", "constructions/transformer/build.py",
+           "new_alive = gate([(alive, 1), lit, (anyb, 1)], [2, 1, -1], 2)",
+           "new_alive = gate([(alive, 1), lit, (anyb, 1)], [2, 1, 0], 2)",
+           "the maximum keeps positions whose score bit is below the maximum's",
+           "transformer-exact"),
 )
 
 

@@ -20,9 +20,9 @@ from .verdict import Verdict
 
 #: (n values, d, p, causal, layers, heads) of the reference grid; quick keeps the first rows
 _GRID_QUICK = [((1, 2, 3, 5), 1, 4, False, 1, 1), ((1, 2, 4), 1, 4, True, 1, 1), ((3,), 2, 4, True, 2, 2)]
-_GRID_FULL = [((1, 2, 3, 5, 8), 1, 4, False, 1, 1), (tuple(range(1, 17)), 1, 8, True, 1, 1),
-              ((3, 6), 2, 8, False, 2, 2), ((3, 5, 8), 2, 4, True, 2, 2), ((16, 32), 2, 4, False, 1, 1),
-              ((9, 16), 4, 8, True, 1, 1), ((64,), 1, 4, False, 1, 1)]
+_GRID_FULL = [((1, 2, 3, 5, 8, 16), 1, 4, False, 1, 1), ((1, 2, 4, 7, 16), 1, 8, True, 1, 1),
+              ((3, 6), 2, 8, False, 2, 2), ((3, 5), 2, 4, True, 2, 2), ((16,), 2, 4, False, 1, 1),
+              ((5,), 4, 8, True, 1, 1), ((32,), 1, 4, False, 1, 1)]
 _FLAT_N = {True: (8, 16), False: (8, 64, 512)}
 _CHECK_AT = {True: (6,), False: (6, 8, 12)}
 

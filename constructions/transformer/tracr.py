@@ -370,7 +370,21 @@ def _lib_program(name: str, max_seq_len: int):
                                f"argument, rasp.tokens or max_seq_len can be named (write module:function)")
     pos = [v for kind, _, v in args if kind == "pos"]
     kw = {k: v for kind, k, v in args if kind == "kw"}
-    return obj(*pos, **kw)
+    return _call_user(obj, f"lib.{name}", *pos, **kw)
+
+
+def _call_user(fn, what: str, *args, **kw):
+    """Call code that builds a RASP program (tracr's or the user's); its failure is bad input, said in one line."""
+    try:
+        return fn(*args, **kw)
+    except CircuitError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any failure of the program's own code
+        raise CircuitError(f"tracr: {what} failed: {type(e).__name__}: {_one_line(e)}") from None
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split()) or type(e).__name__
 
 
 def _module_program(spec: str):
@@ -384,7 +398,7 @@ def _module_program(spec: str):
     fn = getattr(mod, fn_name, None)
     if not callable(fn):
         raise CircuitError(f"tracr: module {mod_name!r} has no function {fn_name!r}")
-    return fn()
+    return _call_user(fn, spec)
 
 
 _COMPILED: dict = {}
@@ -414,7 +428,7 @@ def compile_program(program, vocab, max_seq_len: int):
     elif isinstance(program, str):
         prog = _module_program(program) if ":" in program else _lib_program(program, max_seq_len)
     elif callable(program):
-        prog = program()
+        prog = _call_user(program, getattr(program, "__name__", "the program"))
     else:
         raise CircuitError(f"tracr: a program must be a name, module:function or a callable, got {program!r}")
     if not isinstance(prog, rasp.SOp):
@@ -422,9 +436,8 @@ def compile_program(program, vocab, max_seq_len: int):
     bos = "BOS" if "BOS" not in vocab else "compiler_bos"
     try:
         model = compiling.compile_rasp_to_model(prog, vocab=vocab, max_seq_len=max_seq_len, compiler_bos=bos)
-    except (NotImplementedError, ValueError, KeyError, TypeError, AssertionError) as e:
-        msg = str(e).replace("\n", "; ") or type(e).__name__
-        raise CircuitError(f"tracr could not compile the program: {msg}") from None
+    except Exception as e:  # noqa: BLE001 - tracr refusing (or failing on) a program is bad input
+        raise CircuitError(f"tracr could not compile the program: {type(e).__name__}: {_one_line(e)}") from None
     if key is not None:
         _COMPILED[key] = model
     return model
@@ -520,19 +533,17 @@ def _max_bits(a) -> int:
     return _bits(int(max(a.max(), -a.min() - 1)))
 
 
-def _intermediate_bits(fs: FixedSpec, tokens) -> tuple[int, list]:
+def _intermediate_bits(fs: FixedSpec, tokens, tok_raw: np.ndarray, pos_raw: np.ndarray) -> tuple[int, list]:
     """The residual after the last layer of the exact reference, and the two's-complement bits its largest
     intermediate needs before any wrap (every embedding sum, query/key/value, output map, MLP unit and residual
-    sum).
+    sum). ``tok_raw``, ``pos_raw``: the raw embedding tables (int64) before they are added and wrapped.
 
     The reference runs at ``fs.precision`` with ``trace=True``; each value it wraps is recomputed from the traced
     inputs of its step without the wrap. A count above ``fs.precision`` means the reference wrapped there."""
     spec, F = fs.spec, fs.frac
     x_out, log = reference(fs, tokens, trace=True)
     idx = {t: k for k, t in enumerate(spec.vocab)}
-    emb = [[_raw(spec.token_embed[idx[t]][c], F) + _raw(spec.pos_embed[i][c], F) for c in range(spec.d)]
-           for i, t in enumerate(tokens)]
-    need = _max_bits(emb)
+    need = _max_bits(tok_raw[[idx[t] for t in tokens]] + pos_raw[:len(tokens)])
     x = np.array(log["embed"], dtype=np.int64)
     for L, entry in zip(fs.layers, log["layers"]):
         if L.heads:
@@ -585,7 +596,8 @@ def required_precision(spec: TransformerSpec, inputs, expected, decoder: TracrDe
         if L > spec.n:
             raise CircuitError(f"required_precision: input of length {len(s)} is longer than the model's "
                                f"{spec.n - len(spec.fixed)} free positions")
-        specs.setdefault(L, spec.with_n(L))
+        if L not in specs:
+            specs[L] = spec.with_n(L)
     if frac is not None:
         fracs = [frac]
     else:
@@ -599,10 +611,12 @@ def required_precision(spec: TransformerSpec, inputs, expected, decoder: TracrDe
             break
         p_try = precision if precision is not None else MAX_PRECISION
         fixed = {L: quantize(sp, p_try, F) for L, sp in specs.items()}
+        tok_raw = np.array([[_raw(c, F) for c in row] for row in spec.token_embed], dtype=np.int64)
+        pos_raw = np.array([[_raw(c, F) for c in row] for row in spec.pos_embed], dtype=np.int64)
         need, ok = p_const, True
         for s, e in zip(inputs, expected):
             fs = fixed[len(s) + len(spec.fixed)]
-            bits, x = _intermediate_bits(fs, full_tokens(fs.spec, s))
+            bits, x = _intermediate_bits(fs, full_tokens(fs.spec, s), tok_raw, pos_raw)
             need = max(need, bits)
             if need > p_try:
                 reasons.append(f"F = {F}: an intermediate needs {bits} bits (more than {p_try})")
@@ -614,9 +628,9 @@ def required_precision(spec: TransformerSpec, inputs, expected, decoder: TracrDe
                 break
         if ok:
             return (precision if precision is not None else need), F
-    why = reasons[-1] if reasons else "no fraction bits to try"
+    why = "; ".join(reasons[-2:]) if reasons else "no fraction bits to try"
     raise CircuitError(f"tracr: no precision up to {MAX_PRECISION} bits makes the fixed-point model agree with "
-                       f"tracr without overflow (last: {why})")
+                       f"tracr without overflow ({why})")
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """tracr-compiled RASP programs as threshold circuits: every input through the circuits agrees with tracr."""
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -63,8 +65,8 @@ def test_every_input_agrees_through_the_circuit(which, request):
     for run in r["runs"]:
         s = run["input"]
         assert run["output"] == ([len(s)] * len(s) if which == "length" else s[::-1])
-    # tracr's outputs (batched) are model.apply's
-    ins = [tuple(run["input"]) for run in r["runs"]][::61]
+    # tracr's outputs (batched, compiled) are model.apply's (eager, one sequence): a few of one length
+    ins = [tuple(run["input"]) for run in r["runs"] if len(run["input"]) == N][::100]
     assert tracr_outputs(model, ins) == [model.apply(["BOS", *s]).decoded[1:] for s in ins]
 
 
@@ -173,23 +175,64 @@ def test_decoder_and_agreement():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# a numerical program
+# a numerical program, through the command line (module:function)
 def frac_of_ones():
     return lib.make_frac_prevs(rasp.tokens == 1)
 
 
-def test_numerical_program_within_tolerance():
-    model = compile_program(frac_of_ones, VOCAB, 3)
-    r = check_model(model)
-    assert not r["categorical"] and r["tolerance"] == 0.01
-    assert r["agrees_with_tracr"] and r["inputs_checked"] == 3 + 9 + 27
-    for run in r["runs"]:  # the fraction of ones so far, to the tolerance
+FRAC = f"{__name__}:frac_of_ones"  # this module, already imported
+
+
+def _cli_json(*args):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["tracr", FRAC, "--vocab", "1,2", "--max-seq-len", "3", *args, "--json"])
+    return status, json.loads(out.getvalue())
+
+
+@pytest.fixture(scope="module")
+def numerical():
+    return _cli_json()
+
+
+def test_cli_json_numerical_within_tolerance(numerical):
+    status, out = numerical
+    assert status == 0
+    assert {"size", "depth", "basis", "precision", "frac", "runs", "agrees_with_tracr", "disagreements"} <= set(out)
+    assert out["basis"] == "threshold" and out["agrees_with_tracr"] is True and out["disagreements"] == 0
+    assert isinstance(out["size"], int) and isinstance(out["depth"], int) and out["size"] > 0
+    assert out["categorical"] is False and out["tolerance"] == 0.01
+    assert out["vocab"] == [1, 2] and len(out["runs"]) == out["inputs_checked"] == 2 + 4 + 8
+    for run in out["runs"]:  # the fraction of ones so far, to the tolerance (outputs are exact dyadic numbers)
         s = run["input"]
+        assert len(run["output"]) == len(s)
         exact = [Fraction(sum(t == 1 for t in s[:i + 1]), i + 1) for i in range(len(s))]
         assert all(abs(Fraction(o) - e) <= Fraction(1, 100) for o, e in zip(run["output"], exact))
-    # no dyadic number equals tracr's float32 2/3: a zero tolerance is refused with the reason
+        assert all(Fraction(o) * 2 ** out["frac"] == int(Fraction(o) * 2 ** out["frac"]) for o in run["output"])
+
+
+def test_numerical_zero_tolerance_refused(numerical):
+    """No dyadic number equals tracr's float32 2/3: a zero tolerance is refused, with the reason."""
+    model = compile_program(FRAC, [1, 2], 3)  # the command's model (compiled once)
     with pytest.raises(CircuitError, match="disagrees with tracr"):
         check_model(model, tolerance=0)
+
+
+def test_cli_too_few_fraction_bits_disagrees(numerical, capsys):
+    """Negative control through the circuits: with F = 0 the fractions 1/2, 1/3, 2/3 are floored to 0."""
+    status, out = _cli_json("--frac", "0")
+    assert status == 1
+    assert out["agrees_with_tracr"] is False and out["disagreements"] > 0 and out["frac"] == 0
+    wrong = [x for x in out["runs"] if "tracr" in x]
+    assert len(wrong) == out["disagreements"] and all(x["output"] != x["tracr"] for x in wrong)
+    assert main(["tracr", FRAC, "--vocab", "1,2", "--max-seq-len", "3", "--frac", "0"]) == 1
+    assert "disagree with tracr" in capsys.readouterr().out
+
+
+def test_cli_text(numerical, capsys):
+    assert main(["tracr", FRAC, "--vocab", "1,2", "--max-seq-len", "3", "--tolerance", "0.05"]) == 0
+    text = capsys.readouterr().out
+    assert "14 inputs" in text and "all agree with tracr" in text and "tolerance 0.05" in text
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -217,31 +260,6 @@ def test_too_many_inputs_refused():
 
 # ---------------------------------------------------------------------------------------------------------
 # the command line
-def test_cli_json(capsys):
-    assert main(["tracr", "make_length", "--vocab", "1,2,3", "--max-seq-len", "2", "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert {"size", "depth", "basis", "precision", "frac", "runs", "agrees_with_tracr", "disagreements"} <= set(out)
-    assert out["basis"] == "threshold" and out["agrees_with_tracr"] is True and out["disagreements"] == 0
-    assert isinstance(out["size"], int) and isinstance(out["depth"], int) and out["size"] > 0
-    assert len(out["runs"]) == 3 + 9
-    assert {"input": [2, 3], "output": [2, 2]} in out["runs"]
-    assert all(len(x["input"]) == len(x["output"]) for x in out["runs"])
-    assert main(["tracr", "make_length", "--vocab", "1,2,3", "--max-seq-len", "2"]) == 0
-    text = capsys.readouterr().out
-    assert "12 inputs" in text and "all agree with tracr" in text
-
-
-def test_cli_too_few_fraction_bits_disagrees(capsys):
-    """Negative control through the circuits: F = 0 cannot tell 1/2 from 1/3 (selector width)."""
-    assert main(["tracr", "make_length", "--vocab", "1,2,3", "--max-seq-len", "2", "--frac", "0", "--json"]) == 1
-    out = json.loads(capsys.readouterr().out)
-    assert out["agrees_with_tracr"] is False and out["disagreements"] > 0 and out["frac"] == 0
-    wrong = [x for x in out["runs"] if "tracr" in x]
-    assert len(wrong) == out["disagreements"] and all(x["output"] != x["tracr"] for x in wrong)
-    assert main(["tracr", "make_length", "--vocab", "1,2,3", "--max-seq-len", "2", "--frac", "0"]) == 1
-    assert "disagree with tracr" in capsys.readouterr().out
-
-
 def test_cli_vocab_parsing(capsys):
     assert _vocab_arg("1, 2,x,-4") == [1, 2, "x", -4]
     for bad in ["1,,2", "1,1"]:

@@ -3,6 +3,15 @@
 tracr is an optional dependency (``pip install 'lrnn-circuits[tracr]'``); it is imported only inside the functions
 that need it, so this module imports without it.
 
+Use::
+
+    model = compile_program("make_reverse", [1, 2, 3], max_seq_len=5)   # or "module:function"
+    spec, decoder = from_tracr(model)                                   # n = 6 positions, BOS at 0
+    result = check_model(model)   # precision search, one circuit per length, every input against tracr
+
+or from the command line: ``lrnn-circuits tracr make_reverse --vocab 1,2,3 --max-seq-len 5 [--json]`` (exit status
+1 when some input disagrees with tracr).
+
 How a compiled tracr model computes (``tracr.compiler.assemble``, ``tracr.transformer.model``/``attention``), and
 how each part maps onto the spec:
 

@@ -5,7 +5,8 @@
 
 Blocks: ``depth`` (the transformer layer of ``constructions.transformer.forms.model`` at d = 1, p = 4: threshold
 depth and size against n, built up to n = 512 and from the checked closed form above; the boolean version's
-depth while it is built), ``compare`` (``lrnn-circuits compare`` at its defaults; full run only).
+depth while it is built), ``compare`` (``lrnn-circuits compare`` at its defaults; full run only), ``tracr``
+(tracr-compiled programs through their circuits; full run only, with the ``[tracr]`` extra).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "transformer.md"
 BUILT = (2, 4, 8, 16, 32, 64, 128, 256, 512)
 CHEAP = (2, 4, 8, 16)
 FORMULA = (1024, 4096, 65536)
-BOOLEAN = (2, 4, 8, 16, 32)
+BOOLEAN = (2, 4, 8, 16, 32, 64, 128)
 
 
 def depth_rows(ns, boolean_ns):
@@ -66,6 +67,27 @@ def compare_block() -> str:
     return "```text\n" + format_table(compare(ns)) + "```\n"
 
 
+TRACR_PROGRAMS = (("make_length", (1, 2, 3), 5), ("make_reverse", (1, 2, 3), 5), ("make_hist", (1, 2, 3), 4),
+                  ("make_sort_freq", (1, 2, 3), 3))
+
+
+def tracr_block() -> str | None:
+    """tracr programs through their circuits (None when tracr is not installed)."""
+    try:
+        import tracr  # noqa: F401
+    except ImportError:
+        return None
+    from constructions.transformer.tracr import check_model, compile_program
+    out = ["| program | vocab | max length | p | F | size (longest) | depth | inputs | agree with tracr |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for name, vocab, L in TRACR_PROGRAMS:
+        r = check_model(compile_program(name, vocab, L))
+        out.append(f"| `{name}` | {{{', '.join(map(str, vocab))}}} | {L} | {r['precision']} | {r['frac']} | "
+                   f"{r['size']:,} | {r['depth']} | {r['inputs_checked']:,} | "
+                   f"{'all' if r['agrees_with_tracr'] else str(r['disagreements']) + ' disagree'} |")
+    return "\n".join(out) + "\n"
+
+
 def _replace(text: str, name: str, block: str) -> str:
     begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
     i, j = text.index(begin) + len(begin), text.index(end)
@@ -84,6 +106,11 @@ def main(argv=None) -> int:
         return 1 if missing else 0
     text = _replace(text, "depth", depth_block(False))
     text = _replace(text, "compare", compare_block())
+    tb = tracr_block()
+    if tb is None:
+        print("tracr is not installed: the tracr table is left as it is")
+    else:
+        text = _replace(text, "tracr", tb)
     tmp = DOC.with_suffix(".md.tmp")
     tmp.write_text(text)
     tmp.replace(DOC)

@@ -164,3 +164,13 @@ def test_fixed_positions_are_constants():
     assert reference_mismatch(fs, c, tokens) is None
     with pytest.raises(CircuitError, match="fixed"):
         reference(fs, [0, 0, 0, 0])
+
+
+def test_docs_depth_table_is_what_the_code_gives():
+    """docs/transformer.md's depth table: its cheap rows recomputed by benchmarks/transformer_tables.py."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "transformer_tables.py"
+    r = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr

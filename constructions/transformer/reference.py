@@ -33,8 +33,10 @@ def token_indices(fs: FixedSpec, tokens) -> list[int]:
 
 def linear(W, b, x, p: int, F: int) -> list[int]:
     """``wrap(⌊Σ_k W[o,k]·x[k] / 2^F⌋ + b[o])`` for every output o (raw integers)."""
-    return [wrap(((sum(int(W[o, k]) * int(x[k]) for k in range(len(x)))) >> F) + int(b[o]), p)
-            for o in range(W.shape[0])]
+    rows = W.tolist() if hasattr(W, "tolist") else W
+    bias = b.tolist() if hasattr(b, "tolist") else b
+    xs = [int(v) for v in x]
+    return [wrap((sum(int(w) * v for w, v in zip(row, xs)) >> F) + int(c), p) for row, c in zip(rows, bias)]
 
 
 def reference(fs: FixedSpec, tokens, trace: bool = False):

@@ -402,6 +402,38 @@ def cmd_tracr(a) -> int:
     return 0 if r["agrees_with_tracr"] else 1
 
 
+def cmd_barrington(a) -> int:
+    from constructions.automata.barrington import (TARGET_STATE, compile_formula, depth, length_recursion, parse,
+                                                   program_lrnn, to_text)
+
+    f = parse(a.formula)
+    prog = compile_formula(f, optimise=not a.no_optimize)
+    out = prog.to_json()
+    circ = None
+    if a.circuit:
+        c = program_lrnn(prog)
+        circ = {"size": c.size(), "depth": c.depth(), "scan": "brent-kung", "target_state": list(TARGET_STATE)}
+    if a.json:
+        if circ:
+            out["circuit"] = circ
+        print(json.dumps(out))
+        return 0
+    name = lambda p: "e" if list(p) == [0, 1, 2, 3, 4] else str(list(p))  # noqa: E731
+    print(f"formula {to_text(f)}: depth {depth(f)}, {prog.n_vars} variable(s)")
+    print(f"length {len(prog)}" + ("" if a.no_optimize else
+                                   f" after optimisation ({length_recursion(f)} before; ≤ 4^{depth(f)})"))
+    print(f"target {list(prog.target)}: the formula is true iff perm_L ∘ … ∘ perm_1 = target (perm_1 first), "
+          "false iff it is the identity e")
+    w = max(len(str(len(prog))), 1)
+    for k, (i, p0, p1) in enumerate(prog.instructions, 1):
+        print(f"  {k:>{w}}  x{i:<4} if 0: {name(p0):<16} if 1: {name(p1)}")
+    if circ:
+        print(f"PD-LRNN circuit (5×5 permutation-matrix transitions, {circ['scan']} scan, final state): "
+              f"{circ['size']:,} gates, depth {circ['depth']}; true iff the final state is {circ['target_state']} "
+              f"(start (0, 1, 2, 3, 4))")
+    return 0
+
+
 # ---------------------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="lrnn-circuits",
@@ -501,6 +533,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true",
                    help='{"size", "depth", "basis", "precision", "frac", "agrees_with_tracr", "runs", …}')
     s.set_defaults(func=cmd_tracr)
+    s = sub.add_parser("barrington", help="a boolean formula as Barrington's width-5 permutation program over S5",
+                       description="Compile a boolean formula (variables x1, x2, …; ~ & ^ | and parentheses; "
+                                   "precedence ~ > & > ^ > |) into a width-5 permutation program. An instruction "
+                                   "[i, perm_if_0, perm_if_1] reads x_i (1-based) and yields perm_if_0 or "
+                                   "perm_if_1; a permutation is the list of images of 0..4. The program is read "
+                                   "left to right and its value is perm_L ∘ … ∘ perm_1 (perm_1 applied first): "
+                                   "the target 5-cycle if the formula is true, the identity if false.")
+    s.add_argument("formula", help="e.g. 'x1 & ~x2 | x3'")
+    s.add_argument("--no-optimize", action="store_true", help="the program before the peephole optimiser")
+    s.add_argument("--circuit", action="store_true",
+                   help="also build the PD-LRNN circuit of the program and give its size and depth")
+    s.add_argument("--json", action="store_true",
+                   help='{"length": L, "target": [5 ints], "program": [[var_index, perm_if_0, perm_if_1], …]} '
+                        '(with --circuit also "circuit": {"size", "depth", "scan", "target_state"})')
+    s.set_defaults(func=cmd_barrington)
     return p
 
 

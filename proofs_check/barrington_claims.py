@@ -156,7 +156,9 @@ def load() -> None:
          Check("negative control: AND's commutator blocks in the wrong order ([τ, σ] = γ⁻¹)",
                lambda q: _barrington_check(q, "commutator-order"), "not_equal"),
          Check("negative control: AND's third block conjugated with τ instead of τ⁻¹",
-               lambda q: _barrington_check(q, "conjugation"), "not_equal")]))
+               lambda q: _barrington_check(q, "conjugation"), "not_equal"),
+         Check("negative control: XOR's last block with α₁ instead of α₂",
+               lambda q: _barrington_check(q, "xor-conjugator"), "not_equal")]))
     register(Claim(
         "group-word-problem",
         "group automata as PD-LRNNs (paper §5, Thm 7–8: permutation-diagonal transitions)",

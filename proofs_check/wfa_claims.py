@@ -1,0 +1,230 @@
+"""Claims about weighted automata and their LRNNs (:mod:`constructions.automata.wfa`, ``.overwrite``).
+
+* ``wfa-to-pd-lrnn`` — Thm 8: a zero-threshold deterministic WFA is simulated by a one-layer PD-LRNN in token
+  mode. Random deterministic WFAs (2–5 states, 2 symbols) and random DFAs: every word up to length 8 through
+  the built circuit (one circuit per automaton, n = 8, evaluated exactly over Fractions on all words of length
+  8 at once; output ``y[t]`` is the weight of the prefix of length t+1, the empty word is ``h0 · readout``).
+  The circuit's output equals the WFA's weight exactly and its sign test (``y > 0``) equals acceptance.
+* ``wfa-to-dplr-lrnn`` — Lemma 6 and Thm 6: every d×d rational matrix is a product of at most 2d − 1 factors
+  ``I + u vᵀ`` (random matrices, singular ones included, exact); and any WFA is computed exactly by a rank-1
+  DPLR-LRNN with K = 2d − 1 steps per token (random WFAs, 3–6 states, 2 symbols, every word up to length 6).
+
+Negative controls (the same checks must reject): a PD-LRNN with one token's transition permuted wrongly, a
+factorisation / DPLR-LRNN with one factor's sign flipped. Registered by ``load()``.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from .claims import Check, Claim, register
+from .verdict import Verdict
+
+THM8 = {True: {"wfas": 10, "dfas": 3, "L": 8}, False: {"wfas": 200, "dfas": 20, "L": 8}}
+THM6 = {True: {"wfas": 4, "L": 6}, False: {"wfas": 100, "L": 6}}
+FACTOR = {True: 120, False: 3000}
+
+
+def _refuted(why, cex, so_far) -> Verdict:
+    return Verdict("not_equal", "reference", why=why, counterexample=cex, evidence={"scope_so_far": so_far})
+
+
+def _label(word) -> str:
+    return "".join(str(int(a)) for a in word) or "ε"
+
+
+def _compare_prefixes(wfa, Y, L, s, K=1, accept_only=False):
+    """Compare circuit outputs Y (s^L, L) with the WFA on every word of length 1..L; returns None or a
+    (why, counterexample) pair."""
+    from constructions.automata.wfa import all_words
+    W = all_words(s, L)
+    ref = wfa.weights_by_length(L)
+    for ell in range(1, L + 1):
+        got = Y[:, ell - 1]
+        want = ref[ell][np.arange(W.shape[0]) // s ** (L - ell)]
+        acc_bad = np.flatnonzero((got > 0) != (want > 0))
+        w_bad = np.flatnonzero(got != want)
+        bad = acc_bad if acc_bad.size else (w_bad if not accept_only else acc_bad)
+        if bad.size:
+            i = int(bad[0])
+            what = "acceptance (y > 0)" if acc_bad.size else "weight"
+            return (f"{what} differs on word {_label(W[i, :ell])}",
+                    {"word": _label(W[i, :ell]), "circuit": str(got[i]), "wfa": str(want[i])})
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Thm 8
+def _wrong_perm(tokens: dict) -> dict:
+    """Token 0's transition permuted wrongly: the one-hots of its columns 0 and 1 trade places (state 0 goes
+    where state 1 should, and vice versa); D unchanged."""
+    P = np.array(tokens["P"], copy=True)
+    P[0][:, [0, 1]] = P[0][:, [1, 0]]
+    return {**tokens, "P": P}
+
+
+def thm8_automata(quick: bool):
+    from constructions.automata.dfa import random_dfa
+    from constructions.automata.wfa import dfa_to_wfa, random_deterministic_wfa
+    cfg = THM8[quick]
+    out = [("wfa", i, random_deterministic_wfa(2 + i % 4, 2, seed=8000 + i)) for i in range(cfg["wfas"])]
+    out += [("dfa", i, dfa_to_wfa(random_dfa(3 + i % 4, 2, seed=8800 + i))) for i in range(cfg["dfas"])]
+    return out
+
+
+def check_thm8(quick: bool, broken: bool = False) -> Verdict:
+    from constructions.automata.wfa import all_words, build_pd_lrnn, pd_tokens
+    cfg = THM8[quick]
+    L, s = cfg["L"], 2
+    X = np.eye(s, dtype=np.int64)[all_words(s, L)]
+    words = accepted = 0
+    for kind, i, wfa in thm8_automata(quick):
+        tok = pd_tokens(wfa)
+        if broken:
+            tok = _wrong_perm(tok)
+        c = build_pd_lrnn(wfa, L, scan="brent-kung", tokens=tok)
+        Y = np.asarray(c.evaluate({"x": X}, domain="fraction")["y"], dtype=object)
+        # the empty word: the LRNN's initial state read out (h0 = α, readout β, the circuit's constants)
+        if sum(a * b for a, b in zip(wfa.alpha.tolist(), wfa.beta.tolist())) != wfa.weight([]):
+            return _refuted("empty word", {"automaton": f"{kind} {i}"}, {"automata": i})
+        bad = _compare_prefixes(wfa, Y, L, s)
+        if bad:
+            why, cex = bad
+            return _refuted(f"{kind} {i} ({wfa.num_states} states): {why}", {"automaton": f"{kind} {i}", **cex},
+                            {"automata_before": i, "words": words})
+        words += sum(s ** ell for ell in range(L + 1))
+        accepted += int(sum((Y[:: s ** (L - ell), ell - 1] > 0).sum() for ell in range(1, L + 1)))
+        accepted += int(wfa.weight([]) > 0)
+    scope = {"random deterministic WFAs": cfg["wfas"], "random DFAs (as WFAs)": cfg["dfas"],
+             "states": [2, 6], "alphabet": s, "word length": [0, L],
+             "words per automaton": sum(s ** ell for ell in range(L + 1)), "scan": "brent-kung"}
+    return Verdict("equal", "reference", evidence={"scope": scope, "words_checked": words,
+                                                   "words_accepted": accepted,
+                                                   "domain": "fraction (exact)"})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Lemma 6: the factorisation
+def random_matrices(count: int, seed: int = 6):
+    """Random d×d rational matrices, d = 1..6: full random, low rank (rank 0..d−1), permutations (with signs),
+    nilpotent shifts and zero first columns; small numerators and denominators."""
+    rng = np.random.default_rng(seed)
+
+    def ent(*shape):
+        num, den = rng.integers(-2, 3, size=shape), rng.integers(1, 4, size=shape)
+        out = np.empty(shape, dtype=object)
+        out.ravel()[:] = [Fraction(int(a), int(b)) for a, b in zip(num.ravel(), den.ravel())]
+        return out
+
+    for t in range(count):
+        d = 1 + t % 6
+        kind = (t // 6) % 5
+        if kind == 0:
+            M = ent(d, d)
+        elif kind == 1:
+            r = int(rng.integers(0, d))
+            M = ent(d, r).dot(ent(r, d)) if r else np.full((d, d), Fraction(0), dtype=object)
+        elif kind == 2:
+            M = (np.eye(d, dtype=np.int64)[rng.permutation(d)] * rng.choice([-1, 1], size=d)).astype(object)
+        elif kind == 3:
+            M = np.eye(d, k=1, dtype=np.int64).astype(object)
+        else:
+            M = ent(d, d)
+            M[:, 0] = Fraction(0)
+        yield np.vectorize(Fraction, otypes=[object])(M)
+
+
+def _flip_one(factors):
+    """One factor's sign flipped: the first factor's u becomes −u."""
+    fs = list(factors)
+    if fs:
+        u, v = fs[0]
+        fs[0] = (tuple(-a for a in u), v)
+    return fs
+
+
+def check_factorisation(quick: bool, broken: bool = False) -> Verdict:
+    from constructions.automata.overwrite import deltanet_form, factors_product, overwrite_factors
+    count = FACTOR[quick]
+    most, total, delta, betas, singular = {}, 0, 0, set(), 0
+    for t, M in enumerate(random_matrices(count)):
+        d = M.shape[0]
+        fs = overwrite_factors(M)
+        if broken:
+            if not fs:
+                continue
+            fs = _flip_one(fs)
+        if len(fs) > 2 * d - 1:
+            return _refuted(f"{len(fs)} factors for d = {d} (bound 2d − 1)", {"M": M.tolist()}, {"matrices": t})
+        P = factors_product(fs, d)
+        if not (P == M).all():
+            return _refuted(f"the product of the factors is not M (d = {d})", {"M": M.tolist(),
+                            "product": P.tolist()}, {"matrices": t})
+        most[d] = max(most.get(d, 0), len(fs))
+        total += len(fs)
+        singular += int(np.linalg.matrix_rank(np.array(M, dtype=float)) < d)
+        for u, v in fs:
+            dn = deltanet_form(u, v)
+            if dn is not None:
+                delta += 1
+                betas.add(str(dn[0]))
+    scope = {"matrices": count, "d": [1, 6], "entries": "n/m, n in -2..2, m in 1..3; permutations, nilpotent, "
+             "low rank, zero first column"}
+    return Verdict("equal", "algebra", evidence={
+        "scope": scope, "singular_matrices": singular, "max_factors_by_d": {str(k): v for k, v in sorted(most.items())},
+        "bound": "2d - 1", "factors": total, "deltanet_form_factors": delta,
+        "deltanet_beta_range": [str(min(betas, key=Fraction)), str(max(betas, key=Fraction))] if betas else None})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Thm 6
+def check_thm6(quick: bool, broken: bool = False) -> Verdict:
+    from constructions.automata.overwrite import overwrite_factors
+    from constructions.automata.wfa import all_words, build_dplr_lrnn, dplr_tokens, random_wfa, steps_per_token
+    cfg = THM6[quick]
+    L, s = cfg["L"], 2
+    X = np.eye(s, dtype=np.int64)[all_words(s, L)]
+    words, nfactors, sizes = 0, [], []
+    for i in range(cfg["wfas"]):
+        wfa = random_wfa(3 + i % 4, s, seed=6000 + i)
+        k = wfa.num_states
+        fs = [overwrite_factors(wfa.A[a].T) for a in range(s)]
+        if broken:
+            a = next(a for a in range(s) if fs[a])
+            fs[a] = _flip_one(fs[a])
+        nfactors += [len(f) for f in fs]
+        c = build_dplr_lrnn(wfa, L, scan="brent-kung", tokens=dplr_tokens(wfa, factors=fs))
+        sizes.append(c.size())
+        Y = np.asarray(c.evaluate({"x": X}, domain="fraction")["y"], dtype=object)
+        bad = _compare_prefixes(wfa, Y, L, s)
+        if bad:
+            why, cex = bad
+            return _refuted(f"WFA {i} ({k} states, K = {steps_per_token(k)}): {why}",
+                            {"wfa": i, **cex}, {"wfas_before": i, "words": words})
+        words += sum(s ** ell for ell in range(1, L + 1))
+    scope = {"random WFAs": cfg["wfas"], "states": [3, 6], "alphabet": s, "word length": [1, L],
+             "words per WFA": sum(s ** ell for ell in range(1, L + 1)), "scan": "brent-kung",
+             "weights": "n/m, n in -2..2, m in 1..3; some A[σ] singular"}
+    return Verdict("equal", "reference", evidence={
+        "scope": scope, "words_checked": words, "factors_per_symbol_max": max(nfactors),
+        "factors_per_symbol_mean": round(sum(nfactors) / len(nfactors), 3),
+        "steps_per_token": "K = 2d - 1", "circuit_size_range": [min(sizes), max(sizes)],
+        "domain": "fraction (exact)"})
+
+
+def load() -> None:
+    register(Claim(
+        "wfa-to-pd-lrnn", "Thm 8",
+        "A zero-threshold deterministic WFA (accept iff weight > 0) is simulated by a one-layer PD-LRNN in token "
+        "mode: h0 = α, transitions P_σ diag(D_σ) = A_σᵀ, readout β; the output equals the weight exactly.",
+        [Check("pd-lrnn-every-word", check_thm8),
+         Check("pd-lrnn-wrong-permutation", lambda q: check_thm8(q, broken=True), expect="not_equal")]))
+    register(Claim(
+        "wfa-to-dplr-lrnn", "Lemma 6, Thm 6",
+        "Every d×d rational matrix is a product of at most 2d − 1 (≤ 2d) factors I + u vᵀ; hence every WFA over Q "
+        "is computed exactly by a rank-1 DPLR-LRNN taking K = 2d − 1 steps per token.",
+        [Check("overwrite-factorisation", check_factorisation),
+         Check("overwrite-sign-flipped", lambda q: check_factorisation(q, broken=True), expect="not_equal"),
+         Check("dplr-lrnn-every-word", check_thm6),
+         Check("dplr-lrnn-sign-flipped", lambda q: check_thm6(q, broken=True), expect="not_equal")]))

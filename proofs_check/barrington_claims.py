@@ -87,15 +87,25 @@ def _barrington_check(quick: bool, mutant: str | None = None) -> Verdict:
         ands[2 ** k] = L
         if L != 4 ** k:
             return Verdict("not_equal", "formula", why=f"balanced AND of {2 ** k} inputs: length {L} ≠ 4^{k}")
+    # depth against length: one more constant per ×4 of the length (balanced ANDs, optimised programs)
+    and_depth = {}
+    for k in range(1, 5 if quick else 6):
+        prog = B.compile_formula(B.balanced_and(k))
+        and_depth[len(prog)] = B.program_lrnn(prog).depth()
+    ds = list(and_depth.values())
+    steps = {b - a for a, b in zip(ds, ds[1:])}
+    if len(steps) != 1:
+        return Verdict("not_equal", "measured", why=f"PD-LRNN depth per ×4 of the length not constant: {and_depth}")
     n = _N_FORMULAS[quick]
     scope = {"formulas": n, "seed": SEED, "max depth": 5, "variables": [1, 6],
              "formulas by depth": {str(k): v for k, v in sorted(depths.items())},
              "assignments": "every assignment of each formula's variables (%d in all)" % assignments,
              "PD-LRNN circuits": "optimised programs" + ("" if quick else " and unoptimised programs")
-             + ", brent-kung scan, evaluated over int",
+             + ", final state by the balanced reduction, evaluated over int",
              "balanced AND inputs": [1, max(ands)]}
     return Verdict("equal", "reference", evidence={
         "scope": scope, "circuits_evaluated": circuits, "balanced_and_lengths": ands,
+        "pd_lrnn_depth_by_length": {str(k): v for k, v in and_depth.items()}, "depth_per_x4_length": steps.pop(),
         "length_before_optimisation": {"mean": round(float(np.mean(lengths)), 1), "max": int(max(lengths))},
         "length_after_optimisation": {"mean": round(float(np.mean(opt_lengths)), 1), "max": int(max(opt_lengths))},
         "seconds": round(time.perf_counter() - t0, 2)})
@@ -151,7 +161,8 @@ def load() -> None:
         "width-5 program (before and after peephole optimisation) has the value (0 1 2 3 4) when the formula is "
         "true and the identity when false, and its PD-LRNN circuit (5×5 permutation-matrix transitions, a scan) "
         "ends in the target state exactly when the formula is true; the length before optimisation follows the "
-        "documented recursion, is ≤ 4^depth, and is 4^k for a balanced AND of 2^k inputs (k ≤ 5; quick ≤ 4).",
+        "documented recursion, is ≤ 4^depth, and is 4^k for a balanced AND of 2^k inputs (k ≤ 5; quick ≤ 4), "
+        "whose PD-LRNN circuits' depth grows by one constant per ×4 of the length (O(log L)).",
         [Check("random formulas, every assignment, program and circuit", _barrington_check),
          Check("negative control: AND's commutator blocks in the wrong order ([τ, σ] = γ⁻¹)",
                lambda q: _barrington_check(q, "commutator-order"), "not_equal"),

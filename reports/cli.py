@@ -412,7 +412,7 @@ def cmd_barrington(a) -> int:
     circ = None
     if a.circuit:
         c = program_lrnn(prog)
-        circ = {"size": c.size(), "depth": c.depth(), "scan": "brent-kung", "target_state": list(TARGET_STATE)}
+        circ = {"size": c.size(), "depth": c.depth(), "scan": "reduce", "target_state": list(TARGET_STATE)}
     if a.json:
         if circ:
             out["circuit"] = circ

@@ -418,7 +418,8 @@ def program_values(instructions, X) -> np.ndarray:
 # the PD-LRNN
 def program_lrnn(program, scan: str = "brent-kung", final_only: bool = True) -> Circuit:
     """The PD-LRNN circuit of a program (module docstring): input ``x`` of shape (L, 2) (position k carries the
-    one-hot bit read by instruction k), outputs the states ``h[t][i]`` (all t, or the last only)."""
+    one-hot bit read by instruction k), outputs the states ``h[t][i]`` (all t with the schedule ``scan``, or
+    the last only, built by the balanced reduction, with ``final_only``)."""
     from constructions.lrnn import Transitions, output_states, scan_states
 
     ins = program.instructions if isinstance(program, Program) else tuple(program)

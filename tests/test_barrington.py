@@ -150,8 +150,9 @@ def test_gadgets_found():
     assert len(pairs) == len(conj) == 59  # every non-identity element of A5
     for g, (s, t) in pairs.items():
         assert perm.commutator(s, t) == g
-        if perm.cycle_type(g) == (5,):
-            assert perm.cycle_type(s) == perm.cycle_type(t) == (5,)
+        # as documented: 5-cycles for 5-cycles and 3-cycles, 3-cycles for double transpositions
+        want = (3, 1, 1) if perm.cycle_type(g) == (2, 2, 1) else (5,)
+        assert perm.cycle_type(s) == perm.cycle_type(t) == want
     for g, (a1, a2) in conj.items():
         assert perm.compose(a2, a1) == g and perm.compose(a2, perm.compose(g, a1)) == E
 

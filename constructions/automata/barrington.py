@@ -299,7 +299,7 @@ class Program:
                 "program": [[int(i), list(p0), list(p1)] for i, p0, p1 in self.instructions]}
 
 
-def _conjugate_ok(target) -> tuple:
+def _check_target(target) -> tuple:
     target = tuple(int(v) for v in target)
     if target == E or not perm.is_permutation(target) or len(target) != 5 or _sign(target) != 1:
         raise CircuitError(f"a target must be a non-identity even permutation of 5 points, got {target!r}")
@@ -313,7 +313,7 @@ def build(f, target=TARGET, _mutant: str | None = None) -> list:
     target τ instead of τ⁻¹), ``"xor-conjugator"`` (XOR's last block with α₁ instead of α₂)."""
     if _mutant not in (None, "commutator-order", "conjugation", "xor-conjugator"):
         raise CircuitError(f"unknown mutant {_mutant!r}")
-    return _build(f, _conjugate_ok(target), _mutant)
+    return _build(f, _check_target(target), _mutant)
 
 
 def _build(f, g, mut) -> list:

@@ -141,3 +141,13 @@ def test_thm6_and_factorisation_checks_with_negative_controls():
     assert wfa_claims.check_factorisation(True, broken=True).status == "not_equal"
     assert wfa_claims.check_thm6(True).status == "equal"
     assert wfa_claims.check_thm6(True, broken=True).status == "not_equal"
+
+
+def test_docs_figures_block_states_the_full_ranges():
+    from pathlib import Path
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "automata.md").read_text()
+    block = doc.split("<!-- wfa-figures:begin -->", 1)[1].split("<!-- wfa-figures:end -->", 1)[0]
+    full8, full6 = wfa_claims.THM8[False], wfa_claims.THM6[False]
+    assert f"{full8['wfas']} random deterministic WFAs" in block and f"length 0–{full8['L']}" in block
+    assert f"{full6['wfas']} random WFAs" in block and f"length 1–{full6['L']}" in block
+    assert f"{wfa_claims.FACTOR[False]:,} random matrices" in block

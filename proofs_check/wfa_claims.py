@@ -23,6 +23,7 @@ from .verdict import Verdict
 
 THM8 = {True: {"wfas": 8, "dfas": 2, "L": 8}, False: {"wfas": 200, "dfas": 20, "L": 8}}
 THM6 = {True: {"wfas": 4, "L": 6}, False: {"wfas": 100, "L": 6}}
+THM6_EXPANDED = {True: {"wfas": 1, "L": 3}, False: {"wfas": 8, "L": 4}}
 FACTOR = {True: 120, False: 2000}
 
 
@@ -185,7 +186,7 @@ def check_thm6(quick: bool, broken: bool = False) -> Verdict:
     cfg = THM6[quick]
     L, s = cfg["L"], 2
     X = np.eye(s, dtype=np.int64)[all_words(s, L)]
-    words, nfactors, sizes = 0, [], []
+    words, nfactors, sizes, depths = 0, [], [], []
     for i in range(cfg["wfas"]):
         wfa = random_wfa(3 + i % 4, s, seed=6000 + i)
         k = wfa.num_states
@@ -196,6 +197,7 @@ def check_thm6(quick: bool, broken: bool = False) -> Verdict:
         nfactors += [len(f) for f in fs]
         c = build_dplr_lrnn(wfa, L, scan="brent-kung", tokens=dplr_tokens(wfa, factors=fs))
         sizes.append(c.size())
+        depths.append(c.depth())
         Y = np.asarray(c.evaluate({"x": X}, domain="fraction")["y"], dtype=object)
         bad = _compare_prefixes(wfa, Y, L, s)
         if bad:
@@ -205,12 +207,44 @@ def check_thm6(quick: bool, broken: bool = False) -> Verdict:
         words += sum(s ** ell for ell in range(1, L + 1))
     scope = {"random WFAs": cfg["wfas"], "states": [3, 6], "alphabet": s, "word length": [1, L],
              "words per WFA": sum(s ** ell for ell in range(1, L + 1)), "scan": "brent-kung",
+             "empty word": "h0 · readout = αᵀβ (the initial state read out; no steps)",
              "weights": "n/m, n in -2..2, m in 1..3; some A[σ] singular"}
     return Verdict("equal", "reference", evidence={
         "scope": scope, "words_checked": words, "factors_per_symbol_max": max(nfactors),
         "factors_per_symbol_mean": round(sum(nfactors) / len(nfactors), 3),
         "steps_per_token": "K = 2d - 1", "circuit_size_range": [min(sizes), max(sizes)],
-        "domain": "fraction (exact)"})
+        "circuit_depth_range": [min(depths), max(depths)], "domain": "fraction (exact)"})
+
+
+def check_thm6_expanded(quick: bool, broken: bool = False) -> Verdict:
+    """The same DPLR steps as a plain token-mode LRNN (``build_lrnn("dplr", rank=1, mode="token")``) over the
+    s·K expanded tokens, the words expanded by :func:`expand_word`; outputs at token boundaries."""
+    from constructions.automata.overwrite import overwrite_factors
+    from constructions.automata.wfa import (all_words, build_dplr_lrnn_expanded, dplr_tokens, expand_word,
+                                            random_wfa, steps_per_token)
+    cfg = THM6_EXPANDED[quick]
+    L, s = cfg["L"], 2
+    W = all_words(s, L)
+    words = 0
+    for i in range(cfg["wfas"]):
+        wfa = random_wfa(3 + i % 4, s, seed=6500 + i)
+        K = steps_per_token(wfa.num_states)
+        fs = [overwrite_factors(wfa.A[a].T) for a in range(s)]
+        if broken:
+            a = next(a for a in range(s) if fs[a])
+            fs[a] = _flip_one(fs[a])
+        c = build_dplr_lrnn_expanded(wfa, L, scan="brent-kung", tokens=dplr_tokens(wfa, factors=fs))
+        X = np.eye(s * K, dtype=np.int64)[expand_word(W, K)]
+        Y = np.asarray(c.evaluate({"x": X}, domain="fraction")["y"], dtype=object)[:, K - 1::K]
+        bad = _compare_prefixes(wfa, Y, L, s)
+        if bad:
+            why, cex = bad
+            return _refuted(f"WFA {i} ({wfa.num_states} states, expanded tokens): {why}", {"wfa": i, **cex},
+                            {"wfas_before": i})
+        words += sum(s ** ell for ell in range(1, L + 1))
+    scope = {"random WFAs": cfg["wfas"], "states": [3, min(6, 2 + cfg["wfas"])], "alphabet": s,
+             "word length": [1, L], "encoding": "build_lrnn('dplr', n·K, rank=1, mode='token') over s·K tokens"}
+    return Verdict("equal", "reference", evidence={"scope": scope, "words_checked": words})
 
 
 def load() -> None:
@@ -227,7 +261,10 @@ def load() -> None:
         [Check("overwrite-factorisation", check_factorisation),
          Check("overwrite-sign-flipped", lambda q: check_factorisation(q, broken=True), expect="not_equal"),
          Check("dplr-lrnn-every-word", check_thm6),
-         Check("dplr-lrnn-sign-flipped", lambda q: check_thm6(q, broken=True), expect="not_equal")]))
+         Check("dplr-lrnn-sign-flipped", lambda q: check_thm6(q, broken=True), expect="not_equal"),
+         Check("dplr-lrnn-expanded-tokens", check_thm6_expanded),
+         Check("dplr-lrnn-expanded-sign-flipped", lambda q: check_thm6_expanded(q, broken=True),
+               expect="not_equal")]))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -237,8 +274,8 @@ _BEGIN, _END = "<!-- wfa-figures:begin -->", "<!-- wfa-figures:end -->"
 
 def figures_block(quick: bool = False) -> str:
     """The markdown block of checked ranges and figures, from runs of the checks (full ranges by default)."""
-    v8, vf, v6 = check_thm8(quick), check_factorisation(quick), check_thm6(quick)
-    for name, v in (("thm8", v8), ("factorisation", vf), ("thm6", v6)):
+    v8, vf, v6, vx = check_thm8(quick), check_factorisation(quick), check_thm6(quick), check_thm6_expanded(quick)
+    for name, v in (("thm8", v8), ("factorisation", vf), ("thm6", v6), ("thm6-expanded", vx)):
         if v.status != "equal":
             raise RuntimeError(f"{name} check did not hold: {v.why}")
     e8, ef, e6 = v8.evidence, vf.evidence, v6.evidence
@@ -260,8 +297,13 @@ def figures_block(quick: bool = False) -> str:
         f"{s6['word length'][1]} ({e6['words_checked']:,} words): the rank-1 DPLR-LRNN's output equals the "
         f"WFA's weight exactly. Overwrite factors per symbol: at most {e6['factors_per_symbol_max']}, mean "
         f"{e6['factors_per_symbol_mean']} (K = 2k − 1 ≤ 11 steps per token); circuit sizes "
-        f"{e6['circuit_size_range'][0]:,}–{e6['circuit_size_range'][1]:,} gates ({s6['scan']} scan, n = "
+        f"{e6['circuit_size_range'][0]:,}–{e6['circuit_size_range'][1]:,} gates, depth "
+        f"{e6['circuit_depth_range'][0]}–{e6['circuit_depth_range'][1]} ({s6['scan']} scan, n = "
         f"{s6['word length'][1]} tokens).",
+        f"- **Thm 6, expanded tokens** (`dplr-lrnn-expanded-tokens`): {vx.evidence['scope']['random WFAs']} more "
+        f"random WFAs through `build_lrnn(\"dplr\", rank=1, mode=\"token\")` over the s·K expanded tokens, every "
+        f"word of length 1–{vx.evidence['scope']['word length'][1]} ({vx.evidence['words_checked']} words): "
+        f"exact.",
     ]
     return "\n".join(lines)
 

@@ -3,6 +3,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from circuits import CircuitError
 from constructions.automata.dfa import DFA, random_dfa
@@ -151,3 +153,24 @@ def test_docs_figures_block_states_the_full_ranges():
     assert f"{full8['wfas']} random deterministic WFAs" in block and f"length 0–{full8['L']}" in block
     assert f"{full6['wfas']} random WFAs" in block and f"length 1–{full6['L']}" in block
     assert f"{wfa_claims.FACTOR[False]:,} random matrices" in block
+
+
+@st.composite
+def _rational_matrix(draw):
+    d = draw(st.integers(1, 5))
+    q = st.fractions(min_value=-3, max_value=3, max_denominator=4)
+    M = np.empty((d, d), dtype=object)
+    for i in range(d):
+        for j in range(d):
+            M[i, j] = draw(st.one_of(st.just(Fraction(0)), q))
+    return M
+
+
+@settings(max_examples=150, deadline=None)
+@given(_rational_matrix())
+def test_overwrite_factors_property(M):
+    d = M.shape[0]
+    fs = overwrite_factors(M)
+    assert len(fs) <= 2 * d - 1
+    assert (factors_product(fs, d) == M).all()
+    assert all(any(a != 0 for a in u) and any(b != 0 for b in v) for u, v in fs)  # no identity factors

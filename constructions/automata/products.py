@@ -54,7 +54,8 @@ import numpy as np
 
 from circuits import CircuitError
 
-__all__ = ["ARCHS", "D", "BOS_STEPS", "STEPS_PER_MATRIX", "X", "Y", "schedule", "rwkv7_schedule",
+__all__ = ["alphabet", "token_params", "token_circuit", "token_inputs", "stream_tokens", "rwkv7_step",
+           "deltanet_step", "rwkv7_alpha", "ARCHS", "D", "BOS_STEPS", "STEPS_PER_MATRIX", "X", "Y", "schedule", "rwkv7_schedule",
            "deltanet_schedule", "product_circuit", "run_streams", "direct_product", "random_stream",
            "rwkv7_constraints", "deltanet_rates", "sign_entry", "stream_length"]
 
@@ -102,55 +103,87 @@ def _zeros(n, *shape):
 
 # ---------------------------------------------------------------------------------------------------------
 # RWKV-7
-def _alpha(mats) -> Fraction:
-    q = max(sum(v * v for v in row) for M in mats for row in M)
-    return Fraction(1, 1 << q.bit_length()) if q else Fraction(1, 2)
+def stream_tokens(arch: str, mats, bos: bool = True) -> list[tuple]:
+    """The stream as tokens, one per LRNN step. rwkv7: ``("bos", j)``, then per matrix ``("write", r, row_r)``
+    for r = 0, 1, 2 and ``("copy", r)`` for r = 0, 1, 2. deltanet: ``("bos", j)``, then per matrix and row r
+    ``("clear", r)``, ``("write", r, row_r)``, ``("undo", r, row_r)``, then ``("swap", r)`` for r = 0, 1, 2.
+    A step's parameters depend on its token only (``rwkv7_step``, ``deltanet_step``)."""
+    _arch(arch)
+    mats = _mats(mats)
+    out = [("bos", j) for j in range(BOS_STEPS)] if bos else []
+    for M in mats:
+        if arch == "rwkv7":
+            out += [("write", r, tuple(M[r])) for r in range(3)] + [("copy", r) for r in range(3)]
+        else:
+            for r in range(3):
+                out += [("clear", r), ("write", r, tuple(M[r])), ("undo", r, tuple(M[r]))]
+            out += [("swap", r) for r in range(3)]
+    return out
+
+
+def rwkv7_step(token: tuple, alpha, sigma=SIGMA) -> dict:
+    """RWKV-7 parameters of one token: ``w``, ``kappa``, ``a``, ``k`` (6-vectors) and ``v`` (one value per column).
+
+    * ``("bos", j)``: A = σ I (a = 0), b = σ^j e_j in column j (σ^j so that all columns end with the factor σ²);
+    * ``("write", r, m)``: y_{Y[r]} ← α (m · x_X): κ = (−m on X, 1 at Y[r]), a = α e_{Y[r]}, w = σ except
+      w_{Y[r]} = α (the old value is erased: w_t − a_t κ_t² = 0);
+    * ``("copy", r)``: x_{X[r]} ← α y_{Y[r]}, the same with the row e_r read from Y."""
+    alpha, sig = Fraction(alpha), Fraction(sigma)
+    w, kap, a, k = (_zeros(1, D)[0] for _ in range(4))
+    v = _zeros(1, 3)[0]
+    kind = token[0]
+    if kind == "bos":
+        j = token[1]
+        w[:] = sig
+        kap[0] = 1
+        k[j] = 1
+        v[j] = sig ** j
+        return {"w": w, "kappa": kap, "a": a, "k": k, "v": v}
+    if kind == "write":
+        r, m, src, tc = token[1], token[2], X, Y[token[1]]
+    elif kind == "copy":
+        r, m, src, tc = token[1], [int(i == token[1]) for i in range(3)], Y, X[token[1]]
+    else:
+        raise CircuitError(f"rwkv7: unknown token {token!r}")
+    w[:] = sig
+    w[tc] = alpha
+    a[tc] = alpha
+    for j, col in enumerate(src):
+        kap[col] = -m[j]
+    kap[tc] = 1
+    k[0] = 1  # v = 0: no additive term
+    return {"w": w, "kappa": kap, "a": a, "k": k, "v": v}
+
+
+def rwkv7_alpha(q: int) -> Fraction:
+    """The write rate for rows of squared norm ≤ q: α = 2^-⌈log₂(q + 1)⌉ (so a' = α(q + 1) ≤ 1), at most 1/2."""
+    return Fraction(1, 1 << max(1, int(q).bit_length()))
+
+
+def _stack(steps: list, names) -> dict:
+    return {nm: np.stack([s[nm] for s in steps]) if np.ndim(steps[0][nm]) else np.array([s[nm] for s in steps],
+                                                                                           dtype=object)
+            for nm in names}
 
 
 def rwkv7_schedule(mats, bos: bool = True, alpha=None, sigma=None) -> dict:
     """Per-step inputs of the ``rwkv7`` preset (``w``, ``kappa``, ``a``, ``k`` of shape (n, 6); ``v`` of shape
     (3, n): one value stream per column), and ``scale``: column c ends as scale · (M_N ⋯ M_1) e_c in block X.
 
-    ``alpha``, ``sigma`` override the write rate α and the decay σ (defaults: α = 2^-⌈log₂(q + 1)⌉, σ = 1/2, which
-    keep RWKV-7's ranges). ``alpha=1, sigma=1`` is the unconstrained integer variant: scale 1, but w = 1 and
-    a' = q + 1 > 1, outside RWKV-7's ranges (``rwkv7_constraints`` says so)."""
+    ``alpha``, ``sigma`` override the write rate α and the decay σ (defaults: α = ``rwkv7_alpha(q)`` for the
+    stream's largest squared row norm q, σ = 1/2, which keep RWKV-7's ranges). ``alpha=1, sigma=1`` is the
+    unconstrained integer variant: scale 1, but w = 1 and a' = q + 1 > 1, outside RWKV-7's ranges
+    (``rwkv7_constraints`` says so)."""
     mats = _mats(mats)
-    n = stream_length("rwkv7", len(mats), bos)
-    w, kap, a, k = (_zeros(n, D) for _ in range(4))
-    v = _zeros(3, n)
-    alpha = _alpha(mats) if alpha is None else Fraction(alpha)
+    alpha = rwkv7_alpha(max(sum(x * x for x in row) for M in mats for row in M)) if alpha is None \
+        else Fraction(alpha)
     sig = SIGMA if sigma is None else Fraction(sigma)
-    t = 0
-    scale = Fraction(1)
-    if bos:
-        for j in range(BOS_STEPS):  # A = σ I (a = 0), b = σ^j e_j in column j
-            w[t, :] = sig
-            kap[t, 0] = 1
-            k[t, j] = 1
-            v[j, t] = sig ** j
-            t += 1
-        scale = sig ** (BOS_STEPS - 1)
-
-    def write(src, dst, rows):
-        nonlocal t
-        for r in range(3):
-            tc = dst[r]
-            w[t, :] = sig
-            w[t, tc] = alpha
-            a[t, tc] = alpha
-            for j, col in enumerate(src):
-                kap[t, col] = -rows[r][j]
-            kap[t, tc] = 1
-            k[t, 0] = 1  # v = 0: no additive term
-            t += 1
-
-    ident = [[int(i == j) for j in range(3)] for i in range(3)]
-    for M in mats:
-        write(X, Y, M)
-        write(Y, X, ident)
-        scale *= (alpha * sig ** 2) ** 2
-    return {"w": w, "kappa": kap, "a": a, "k": k, "v": v, "scale": scale, "n": n, "alpha": alpha,
-            "sigma": sig}
+    steps = [rwkv7_step(tok, alpha, sig) for tok in stream_tokens("rwkv7", mats, bos)]
+    out = _stack(steps, ("w", "kappa", "a", "k", "v"))
+    out["v"] = np.ascontiguousarray(out["v"].T)
+    scale = (sig ** (BOS_STEPS - 1) if bos else Fraction(1)) * (alpha * sig ** 2) ** (2 * len(mats))
+    out.update({"scale": scale, "n": len(steps), "alpha": alpha, "sigma": sig})
+    return out
 
 
 def rwkv7_constraints(sched: dict) -> dict:
@@ -167,48 +200,53 @@ def rwkv7_constraints(sched: dict) -> dict:
 
 # ---------------------------------------------------------------------------------------------------------
 # DeltaNet
+def deltanet_step(token: tuple) -> dict:
+    """DeltaNet parameters of one token: ``beta``, ``k`` (6-vector), ``v`` (one value per column).
+
+    * ``("bos", j)``: k = e_j, β = 1, value 1 in column j (b = e_j there);
+    * ``("clear", r)``: k = e_{Y[r]}, β = 1 (the projection erasing y_r);
+    * ``("write", r, m)``: k = (2m on X, −q at Y[r]), β = 1/(2q): X → R x, y_r = m · x (q = ‖m‖², R the
+      reflection along m);
+    * ``("undo", r, m)``: k = (m on X), β = 2/q: R again;
+    * ``("swap", r)``: k = e_{X[r]} − e_{Y[r]}, β = 1 (the reflection exchanging x_r and y_r).
+
+    For m = 0, ``write`` and ``undo`` are identities (β = 0, k = e_0)."""
+    beta = Fraction(0)
+    k = _zeros(1, D)[0]
+    v = _zeros(1, 3)[0]
+    kind = token[0]
+    if kind == "bos":
+        beta, k[token[1]], v[token[1]] = Fraction(1), 1, 1
+    elif kind == "clear":
+        beta, k[Y[token[1]]] = Fraction(1), 1
+    elif kind in ("write", "undo"):
+        r, m = token[1], token[2]
+        q = sum(x * x for x in m)
+        if not q:
+            k[0] = 1
+        elif kind == "write":
+            beta = Fraction(1, 2 * q)
+            for j, col in enumerate(X):
+                k[col] = 2 * m[j]
+            k[Y[r]] = -q
+        else:
+            beta = Fraction(2, q)
+            for j, col in enumerate(X):
+                k[col] = m[j]
+    elif kind == "swap":
+        beta, k[X[token[1]]], k[Y[token[1]]] = Fraction(1), 1, -1
+    else:
+        raise CircuitError(f"deltanet: unknown token {token!r}")
+    return {"beta": beta, "k": k, "v": v}
+
+
 def deltanet_schedule(mats, bos: bool = True) -> dict:
     """Per-step inputs of the ``deltanet`` preset (``beta`` (n,), ``k`` (n, 6), ``v`` (3, n)), ``scale`` = 1."""
-    mats = _mats(mats)
-    n = stream_length("deltanet", len(mats), bos)
-    beta = _zeros(n)
-    k = _zeros(n, D)
-    v = _zeros(3, n)
-    t = 0
-    if bos:
-        for j in range(BOS_STEPS):  # A = I − e_j e_jᵀ, b = e_j in column j
-            beta[t] = 1
-            k[t, j] = 1
-            v[j, t] = 1
-            t += 1
-    for M in mats:
-        for r in range(3):
-            m = M[r]
-            q = sum(x * x for x in m)
-            tc = Y[r]
-            beta[t] = 1  # clear y_t
-            k[t, tc] = 1
-            t += 1
-            if q:
-                beta[t] = Fraction(1, 2 * q)  # source → R x, y_t = m·x
-                for j, col in enumerate(X):
-                    k[t, col] = 2 * m[j]
-                k[t, tc] = -q
-                t += 1
-                beta[t] = Fraction(2, q)  # R again
-                for j, col in enumerate(X):
-                    k[t, col] = m[j]
-                t += 1
-            else:
-                k[t, 0] = 1
-                k[t + 1, 0] = 1
-                t += 2  # β = 0: identities
-        for r in range(3):  # swap X[r] ↔ Y[r]
-            beta[t] = 1
-            k[t, X[r]] = 1
-            k[t, Y[r]] = -1
-            t += 1
-    return {"beta": beta, "k": k, "v": v, "scale": Fraction(1), "n": n}
+    steps = [deltanet_step(tok) for tok in stream_tokens("deltanet", mats, bos)]
+    out = _stack(steps, ("beta", "k", "v"))
+    out["v"] = np.ascontiguousarray(out["v"].T)
+    out.update({"scale": Fraction(1), "n": len(steps)})
+    return out
 
 
 def deltanet_rates(sched: dict) -> dict:
@@ -277,6 +315,69 @@ def run_streams(arch: str, streams: list, scan: str = "brent-kung", circuit=None
         prods.append(P)
     return {"states": h, "products": prods, "scales": [s["scale"] for s in scheds], "schedules": scheds,
             "circuit": c}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# token mode: the step parameters as a fixed table over a finite alphabet (a one-layer model)
+def alphabet(arch: str, lo: int = -2, hi: int = 2) -> list[tuple]:
+    """Every token of ``arch`` for matrices with entries in [lo, hi] (rows as tuples)."""
+    _arch(arch)
+    rows = [tuple(int(x) for x in m) for m in np.ndindex(*(hi - lo + 1,) * 3)]
+    rows = [tuple(x + lo for x in m) for m in rows]
+    out = [("bos", j) for j in range(BOS_STEPS)]
+    if arch == "rwkv7":
+        out += [("write", r, m) for r in range(3) for m in rows] + [("copy", r) for r in range(3)]
+    else:
+        out += [("clear", r) for r in range(3)] + [(kind, r, m) for kind in ("write", "undo") for r in range(3)
+                                                    for m in rows] + [("swap", r) for r in range(3)]
+    return out
+
+
+def token_params(arch: str, column: int, lo: int = -2, hi: int = 2) -> tuple[list, dict]:
+    """The alphabet and the per-token DPLR constants ``D``, ``U``, ``V``, ``b`` (``constructions.lrnn`` token
+    mode) of value column ``column``: rwkv7 D = w, U = −(a ⊙ κ), V = κ, b = v_c k (α fixed by the entry range:
+    ``rwkv7_alpha(3·max(lo², hi²))``); deltanet D = 1, U = −β k, V = k, b = β v_c k."""
+    toks = alphabet(arch, lo, hi)
+    Dp, U, V, b = [], [], [], []
+    if arch == "rwkv7":
+        alpha = rwkv7_alpha(3 * max(lo * lo, hi * hi))
+        for tok in toks:
+            p = rwkv7_step(tok, alpha)
+            Dp.append(p["w"])
+            U.append([[-x * y] for x, y in zip(p["a"], p["kappa"])])
+            V.append([[x] for x in p["kappa"]])
+            b.append([p["v"][column] * x for x in p["k"]])
+    else:
+        for tok in toks:
+            p = deltanet_step(tok)
+            Dp.append([Fraction(1)] * D)
+            U.append([[-p["beta"] * x] for x in p["k"]])
+            V.append([[x] for x in p["k"]])
+            b.append([p["beta"] * p["v"][column] * x for x in p["k"]])
+    arr = lambda x: np.array(x, dtype=object)  # noqa: E731
+    return toks, {"D": arr(Dp), "U": arr(U), "V": arr(V), "b": arr(b)}
+
+
+def token_circuit(arch: str, N: int, column: int, lo: int = -2, hi: int = 2, scan: str = "brent-kung"):
+    """The token-mode DPLR circuit (``build_lrnn(..., mode="token")``) for N matrices and value column
+    ``column``: inputs one-hot ``x[t][σ]`` over ``alphabet(arch, lo, hi)``, h0 = 0. Returns (circuit, alphabet)."""
+    from constructions.lrnn import build_lrnn
+    toks, params = token_params(arch, column, lo, hi)
+    c = build_lrnn("dplr", stream_length(arch, N), D, scan=scan, rank=1, mode="token", tokens=params)
+    return c, toks
+
+
+def token_inputs(arch: str, mats, toks: list) -> np.ndarray:
+    """One-hot inputs (n, |alphabet|) of a stream."""
+    index = {t: i for i, t in enumerate(toks)}
+    seq = stream_tokens(arch, mats)
+    try:
+        ids = [index[t] for t in seq]
+    except KeyError as e:
+        raise CircuitError(f"token {e.args[0]!r} is not in the alphabet (entries out of range?)") from None
+    x = np.zeros((len(seq), len(toks)), dtype=object)
+    x[np.arange(len(seq)), ids] = 1
+    return x
 
 
 def direct_product(mats) -> np.ndarray:

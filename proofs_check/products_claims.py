@@ -30,15 +30,24 @@ from .verdict import Verdict
 # Thm 5: streams through circuits
 #: (N matrices, streams, scan) — one circuit per row, evaluated exactly on all its streams at once (3 columns
 #: each). Log-depth schedules for a representative set, the serial schedule for the bulk and the long streams.
+_QUICK = [(1, 12, "brent-kung"), (2, 6, "brent-kung"), (3, 4, "reduce"), (5, 2, "reduce"),
+          (1, 30, "serial"), (2, 15, "serial"), (4, 8, "serial"), (8, 3, "serial"), (16, 1, "serial")]
 PLANS = {
-    True: [(1, 12, "brent-kung"), (2, 6, "brent-kung"), (3, 4, "reduce"), (5, 2, "reduce"),
-           (1, 30, "serial"), (2, 15, "serial"), (4, 8, "serial"), (8, 3, "serial"), (16, 1, "serial")],
-    False: [(1, 40, "brent-kung"), (2, 20, "brent-kung"), (3, 20, "brent-kung"), (5, 10, "brent-kung"),
-            (8, 8, "reduce"), (16, 4, "reduce"), (32, 2, "reduce"), (64, 1, "reduce"),
-            (1, 262, "serial"), (2, 150, "serial"), (3, 120, "serial"), (4, 120, "serial"), (5, 40, "serial"),
-            (6, 40, "serial"), (7, 40, "serial"), (8, 40, "serial"), (12, 30, "serial"), (16, 30, "serial"),
-            (32, 16, "serial"), (64, 8, "serial"), (128, 4, "serial"), (256, 2, "serial"), (512, 1, "serial"),
-            (1024, 2, "serial")],
+    "rwkv7": {True: _QUICK, False: [
+        (1, 40, "brent-kung"), (2, 20, "brent-kung"), (3, 20, "brent-kung"), (5, 10, "brent-kung"),
+        (8, 8, "reduce"), (16, 4, "reduce"), (32, 2, "reduce"), (64, 1, "reduce"),
+        (1, 262, "serial"), (2, 150, "serial"), (3, 120, "serial"), (4, 120, "serial"), (5, 40, "serial"),
+        (6, 40, "serial"), (7, 40, "serial"), (8, 40, "serial"), (12, 30, "serial"), (16, 30, "serial"),
+        (32, 16, "serial"), (64, 8, "serial"), (128, 4, "serial"), (256, 2, "serial"), (512, 1, "serial"),
+        (1024, 2, "serial")]},
+    # DeltaNet: 12 steps per matrix with fractional rates (slower to evaluate exactly): fewer long streams
+    "deltanet": {True: _QUICK, False: [
+        (1, 40, "brent-kung"), (2, 20, "brent-kung"), (3, 10, "brent-kung"), (5, 6, "brent-kung"),
+        (8, 4, "reduce"), (16, 2, "reduce"), (32, 1, "reduce"), (64, 1, "reduce"),
+        (1, 300, "serial"), (2, 200, "serial"), (3, 150, "serial"), (4, 120, "serial"), (5, 30, "serial"),
+        (6, 30, "serial"), (7, 30, "serial"), (8, 30, "serial"), (12, 20, "serial"), (16, 16, "serial"),
+        (32, 8, "serial"), (64, 4, "serial"), (128, 2, "serial"), (256, 1, "serial"), (512, 1, "serial"),
+        (1024, 1, "serial")]},
 }
 
 
@@ -50,7 +59,7 @@ def _check_streams(arch: str, quick: bool, broken: str | None = None, plan=None)
     ``broken``: ``"no-bos"`` (the BOS steps left out) or ``"transpose"`` (each M's rows written as columns)."""
     from constructions.automata import products as P
     t0 = time.perf_counter()
-    plan = PLANS[quick] if plan is None else plan
+    plan = PLANS[arch][quick] if plan is None else plan
     if broken == "no-bos":
         plan = [(1, 4, "brent-kung"), (2, 2, "serial")]
     elif broken == "transpose":
@@ -136,14 +145,14 @@ def _check_tokens(arch: str, quick: bool) -> Verdict:
         "what": "one-hot token streams through build_lrnn(..., mode='token') with the fixed per-token table"})
 
 
-def _plan_text() -> str:
+def _plan_text(arch: str) -> str:
     def part(plan):
         total = sum(c for _, c, _ in plan)
         logd = [(N, c) for N, c, s in plan if s != "serial"]
         return (f"{total:,} random streams over {{−2..2}} with N ≤ {max(N for N, _, _ in plan):,}, "
                 f"{sum(c for _, c in logd)} of them (N ≤ {max(N for N, _ in logd)}) through log-depth circuits "
                 f"(Brent–Kung or balanced reduction), the others through the serial scan")
-    return part(PLANS[False]) + " (quick: " + part(PLANS[True]) + ")"
+    return part(PLANS[arch][False]) + " (quick: " + part(PLANS[arch][True]) + ")"
 
 
 def _neg(arch: str, broken: str):
@@ -354,8 +363,8 @@ def load() -> None:
         "The rwkv7 preset's circuit (d = 6, parameters as inputs), fed the construction's schedule (3 BOS steps, "
         "6 steps per matrix, w ∈ (0, 1), normalised rate a' ∈ [0, 1]), ends with scale · (M_N ⋯ M_1) in its 3 "
         "value columns, scale > 0 known, so the product and the sign of every entry are read off exactly: for "
-        + _plan_text() + ". The same steps as a fixed per-token table (token mode, a one-layer model) on one-hot "
-        "token streams, N ≤ 4.",
+        + _plan_text("rwkv7") + ". The same steps as a fixed per-token table (token mode, a one-layer model) on "
+        "one-hot token streams, N ≤ 4.",
         [Check("streams through the preset's circuits, exact (fractions), vs integer matrix products",
                lambda q: _check_streams("rwkv7", q)),
          Check("token mode: a fixed per-token parameter table (one layer), one-hot token streams",
@@ -370,8 +379,8 @@ def load() -> None:
         "without the router (see the erratum deltanet-router)",
         "The deltanet preset's circuit (d = 6), fed the construction's schedule (3 BOS steps, 12 steps per matrix: "
         "per row a clear, a write through a reflection and the reflection undone; then 3 swaps), ends with "
-        "M_N ⋯ M_1 exactly in its 3 value columns: for " + _plan_text() + "; and as a fixed per-token table "
-        "(token mode) on one-hot token streams, N ≤ 4. The normalised rates β̂ = β‖k‖² "
+        "M_N ⋯ M_1 exactly in its 3 value columns: for " + _plan_text("deltanet") + "; and as a fixed per-token "
+        "table (token mode) on one-hot token streams, N ≤ 4. The normalised rates β̂ = β‖k‖² "
         "used are 0, 1, 2 and 2 + q/2 (q = ‖row‖²): outside (0, 1).",
         [Check("streams through the preset's circuits, exact (fractions), vs integer matrix products",
                lambda q: _check_streams("deltanet", q)),

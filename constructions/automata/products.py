@@ -42,9 +42,12 @@ beyond — as the audit found for the published one. With β̂ ∈ [0, 1] (Delta
 factor has determinant 1 − β̂ ≥ 0 (matrix determinant lemma), so no product of such factors acting on a 3-dim
 state equals c·M with c > 0 when det M < 0: computing M in place is impossible there (see ``docs/products.md``).
 
-The schedules are data (object arrays of exact numbers); ``product_circuit`` builds the preset's circuit for a
-number of matrices (parameters are circuit inputs: one circuit per length serves every stream of that length),
-and ``run_streams`` evaluates it exactly (``domain="fraction"``) on a batch of streams, 3 columns each.
+A step's parameters depend only on its token (``stream_tokens``; ``rwkv7_step``, ``deltanet_step``). Two circuits
+use that one map: ``product_circuit`` builds the preset's circuit for N matrices with the parameters as inputs
+(free mode: one circuit per length serves every stream of that length) and ``run_streams`` evaluates it exactly
+(``domain="fraction"``) on a batch of streams, 3 columns each, fed ``schedule(...)``; ``token_circuit`` puts the
+per-token parameters of the whole ``alphabet`` in a fixed table (``constructions.lrnn`` token mode, a one-layer
+model reading one-hot tokens, ``token_inputs``).
 """
 from __future__ import annotations
 
@@ -54,10 +57,10 @@ import numpy as np
 
 from circuits import CircuitError
 
-__all__ = ["alphabet", "token_params", "token_circuit", "token_inputs", "stream_tokens", "rwkv7_step",
-           "deltanet_step", "rwkv7_alpha", "ARCHS", "D", "BOS_STEPS", "STEPS_PER_MATRIX", "X", "Y", "schedule", "rwkv7_schedule",
-           "deltanet_schedule", "product_circuit", "run_streams", "direct_product", "random_stream",
-           "rwkv7_constraints", "deltanet_rates", "sign_entry", "stream_length"]
+__all__ = ["ARCHS", "D", "BOS_STEPS", "STEPS_PER_MATRIX", "X", "Y", "stream_tokens", "rwkv7_step", "deltanet_step",
+           "rwkv7_alpha", "schedule", "rwkv7_schedule", "deltanet_schedule", "product_circuit", "run_streams",
+           "direct_product", "random_stream", "rwkv7_constraints", "deltanet_rates", "sign_entry", "stream_length",
+           "alphabet", "token_params", "token_circuit", "token_inputs"]
 
 ARCHS = ("rwkv7", "deltanet")
 D = 6
@@ -140,9 +143,9 @@ def rwkv7_step(token: tuple, alpha, sigma=SIGMA) -> dict:
         v[j] = sig ** j
         return {"w": w, "kappa": kap, "a": a, "k": k, "v": v}
     if kind == "write":
-        r, m, src, tc = token[1], token[2], X, Y[token[1]]
+        m, src, tc = token[2], X, Y[token[1]]
     elif kind == "copy":
-        r, m, src, tc = token[1], [int(i == token[1]) for i in range(3)], Y, X[token[1]]
+        m, src, tc = [int(i == token[1]) for i in range(3)], Y, X[token[1]]
     else:
         raise CircuitError(f"rwkv7: unknown token {token!r}")
     w[:] = sig

@@ -21,7 +21,8 @@ import numpy as np
 from .claims import Check, Claim, register
 from .verdict import Verdict
 
-THM8 = {True: {"wfas": 8, "dfas": 2, "L": 8}, False: {"wfas": 200, "dfas": 20, "L": 8}}
+THM8 = {True: {"wfas": 8, "dfas": 2, "L": 8, "wfas3": 1, "L3": 4},
+        False: {"wfas": 200, "dfas": 20, "L": 8, "wfas3": 20, "L3": 6}}
 THM6 = {True: {"wfas": 4, "L": 6}, False: {"wfas": 100, "L": 6}}
 THM6_EXPANDED = {True: {"wfas": 1, "L": 3}, False: {"wfas": 8, "L": 4}}
 FACTOR = {True: 120, False: 2000}
@@ -35,24 +36,36 @@ def _label(word) -> str:
     return "".join(str(int(a)) for a in word) or "ε"
 
 
-def _compare_prefixes(wfa, Y, L, s, K=1, accept_only=False):
-    """Compare circuit outputs Y (s^L, L) with the WFA on every word of length 1..L; returns None or a
-    (why, counterexample) pair."""
+def _compare_prefixes(wfa, Y, L, s, accept_only: bool = False):
+    """Compare circuit outputs Y (s^L, L) — column ℓ−1 holds the prefixes of length ℓ — with the WFA on every
+    word of length 1..L (each word once). Returns None, or (why, counterexample) naming the first word whose
+    acceptance differs (else the first whose weight differs) and how many words differ in each sense.
+    ``accept_only``: only acceptance counts (the statement of Thm 8 proper)."""
     from constructions.automata.wfa import all_words
-    W = all_words(s, L)
     ref = wfa.weights_by_length(L)
+    first_acc = first_w = None
+    n_acc = n_w = 0
     for ell in range(1, L + 1):
-        got = Y[:, ell - 1]
-        want = ref[ell][np.arange(W.shape[0]) // s ** (L - ell)]
+        got = Y[:: s ** (L - ell), ell - 1]  # one row per word of length ℓ, in all_words order
+        want = ref[ell]
         acc_bad = np.flatnonzero((got > 0) != (want > 0))
         w_bad = np.flatnonzero(got != want)
-        bad = acc_bad if acc_bad.size else (w_bad if not accept_only else acc_bad)
-        if bad.size:
-            i = int(bad[0])
-            what = "acceptance (y > 0)" if acc_bad.size else "weight"
-            return (f"{what} differs on word {_label(W[i, :ell])}",
-                    {"word": _label(W[i, :ell]), "circuit": str(got[i]), "wfa": str(want[i])})
-    return None
+        n_acc += acc_bad.size
+        n_w += w_bad.size
+        W = all_words(s, ell)
+        if acc_bad.size and first_acc is None:
+            i = int(acc_bad[0])
+            first_acc = (_label(W[i]), str(got[i]), str(want[i]))
+        if w_bad.size and first_w is None:
+            i = int(w_bad[0])
+            first_w = (_label(W[i]), str(got[i]), str(want[i]))
+    if not n_acc and (accept_only or not n_w):
+        return None
+    total = sum(s ** ell for ell in range(1, L + 1))
+    word, got, want = first_acc or first_w
+    what = "acceptance (y > 0)" if first_acc else "weight"
+    return (f"{what} differs on word {word} (acceptance differs on {n_acc}, weight on {n_w} of {total} words)",
+            {"word": word, "circuit": got, "wfa": want, "acceptance_mismatches": n_acc, "weight_mismatches": n_w})
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -66,30 +79,39 @@ def _wrong_perm(tokens: dict) -> dict:
 
 
 def thm8_automata(quick: bool):
+    """(kind, index, alphabet size, max word length, WFA): deterministic WFAs (2–5 states) and DFAs (3–6
+    states) over 2 symbols to length L; deterministic WFAs over 3 symbols to length L3."""
     from constructions.automata.dfa import random_dfa
     from constructions.automata.wfa import dfa_to_wfa, random_deterministic_wfa
     cfg = THM8[quick]
-    out = [("wfa", i, random_deterministic_wfa(2 + i % 4, 2, seed=8000 + i)) for i in range(cfg["wfas"])]
-    out += [("dfa", i, dfa_to_wfa(random_dfa(3 + i % 4, 2, seed=8800 + i))) for i in range(cfg["dfas"])]
+    out = [("wfa", i, 2, cfg["L"], random_deterministic_wfa(2 + i % 4, 2, seed=8000 + i))
+           for i in range(cfg["wfas"])]
+    out += [("dfa", i, 2, cfg["L"], dfa_to_wfa(random_dfa(3 + i % 4, 2, seed=8800 + i)))
+            for i in range(cfg["dfas"])]
+    out += [("wfa3", i, 3, cfg["L3"], random_deterministic_wfa(2 + i % 4, 3, seed=8500 + i))
+            for i in range(cfg["wfas3"])]
     return out
 
 
-def check_thm8(quick: bool, broken: bool = False) -> Verdict:
+def check_thm8(quick: bool, broken: bool = False, accept_only: bool = False) -> Verdict:
+    """Every word through the PD-LRNN circuit: the output equals the weight and ``y > 0`` equals acceptance
+    (``accept_only``: acceptance alone)."""
     from constructions.automata.wfa import all_words, build_pd_lrnn, pd_tokens
     cfg = THM8[quick]
-    L, s = cfg["L"], 2
-    X = np.eye(s, dtype=np.int64)[all_words(s, L)]
+    inputs = {}
     words = accepted = 0
-    for kind, i, wfa in thm8_automata(quick):
+    for kind, i, s, L, wfa in thm8_automata(quick):
+        if (s, L) not in inputs:
+            inputs[(s, L)] = np.eye(s, dtype=np.int64)[all_words(s, L)]
         tok = pd_tokens(wfa)
         if broken:
             tok = _wrong_perm(tok)
         c = build_pd_lrnn(wfa, L, scan="brent-kung", tokens=tok)
-        Y = np.asarray(c.evaluate({"x": X}, domain="fraction")["y"], dtype=object)
+        Y = np.asarray(c.evaluate({"x": inputs[(s, L)]}, domain="fraction")["y"], dtype=object)
         # the empty word: the LRNN's initial state read out (h0 = α, readout β, the circuit's constants)
         if sum(a * b for a, b in zip(wfa.alpha.tolist(), wfa.beta.tolist())) != wfa.weight([]):
             return _refuted("empty word", {"automaton": f"{kind} {i}"}, {"automata": i})
-        bad = _compare_prefixes(wfa, Y, L, s)
+        bad = _compare_prefixes(wfa, Y, L, s, accept_only)
         if bad:
             why, cex = bad
             return _refuted(f"{kind} {i} ({wfa.num_states} states): {why}", {"automaton": f"{kind} {i}", **cex},
@@ -97,9 +119,12 @@ def check_thm8(quick: bool, broken: bool = False) -> Verdict:
         words += sum(s ** ell for ell in range(L + 1))
         accepted += int(sum((Y[:: s ** (L - ell), ell - 1] > 0).sum() for ell in range(1, L + 1)))
         accepted += int(wfa.weight([]) > 0)
+    L, L3 = cfg["L"], cfg["L3"]
     scope = {"random deterministic WFAs": cfg["wfas"], "random DFAs (as WFAs)": cfg["dfas"],
-             "states": [2, 6], "alphabet": s, "word length": [0, L],
-             "words per automaton": sum(s ** ell for ell in range(L + 1)), "scan": "brent-kung"}
+             "states": [2, 6], "alphabet": 2, "word length": [0, L],
+             "words per automaton": sum(2 ** ell for ell in range(L + 1)),
+             "random deterministic WFAs over 3 symbols": cfg["wfas3"], "word length (3 symbols)": [0, L3],
+             "words per automaton (3 symbols)": sum(3 ** ell for ell in range(L3 + 1)), "scan": "brent-kung"}
     return Verdict("equal", "reference", evidence={"scope": scope, "words_checked": words,
                                                    "words_accepted": accepted,
                                                    "domain": "fraction (exact)"})
@@ -253,7 +278,9 @@ def load() -> None:
         "A zero-threshold deterministic WFA (accept iff weight > 0) is simulated by a one-layer PD-LRNN in token "
         "mode: h0 = α, transitions P_σ diag(D_σ) = A_σᵀ, readout β; the output equals the weight exactly.",
         [Check("pd-lrnn-every-word", check_thm8),
-         Check("pd-lrnn-wrong-permutation", lambda q: check_thm8(q, broken=True), expect="not_equal")]))
+         Check("pd-lrnn-wrong-permutation", lambda q: check_thm8(q, broken=True), expect="not_equal"),
+         Check("pd-lrnn-wrong-permutation-acceptance", lambda q: check_thm8(q, broken=True, accept_only=True),
+               expect="not_equal")]))
     register(Claim(
         "wfa-to-dplr-lrnn", "Lemma 6, Thm 6",
         "Every d×d rational matrix is a product of at most 2d − 1 (≤ 2d) factors I + u vᵀ; hence every WFA over Q "
@@ -285,9 +312,11 @@ def figures_block(quick: bool = False) -> str:
         f"- **Thm 8** (`wfa-to-pd-lrnn`): {s8['random deterministic WFAs']} random deterministic WFAs and "
         f"{s8['random DFAs (as WFAs)']} random DFAs, {s8['states'][0]}–{s8['states'][1]} states, "
         f"{s8['alphabet']} symbols, every word of length {s8['word length'][0]}–{s8['word length'][1]} "
-        f"({s8['words per automaton']} per automaton, {e8['words_checked']:,} in all, {e8['words_accepted']:,} "
-        f"accepted): the PD-LRNN circuit's output equals the weight exactly and `y > 0` equals acceptance "
-        f"(exact Fractions, {s8['scan']} scan).",
+        f"({s8['words per automaton']} per automaton); and {s8['random deterministic WFAs over 3 symbols']} "
+        f"random deterministic WFAs over 3 symbols, every word of length 0–{s8['word length (3 symbols)'][1]} "
+        f"({s8['words per automaton (3 symbols)']:,} per automaton). In all {e8['words_checked']:,} words, "
+        f"{e8['words_accepted']:,} accepted: the PD-LRNN circuit's output equals the weight exactly and `y > 0` "
+        f"equals acceptance (exact Fractions, {s8['scan']} scan).",
         f"- **Lemma 6** (`overwrite-factorisation`): {sf['matrices']:,} random matrices, d = {sf['d'][0]}–"
         f"{sf['d'][1]} ({ef['singular_matrices']:,} singular): the product of the factors equals M exactly. Most "
         f"factors seen: {most}. Of {ef['factors']:,} factors, {ef['deltanet_form_factors']:,} have the DeltaNet "

@@ -82,6 +82,8 @@ def test_thm8_check_and_negative_control():
     assert wfa_claims.check_thm8(True).status == "equal"
     v = wfa_claims.check_thm8(True, broken=True)
     assert v.status == "not_equal" and "differs" in v.why
+    v = wfa_claims.check_thm8(True, broken=True, accept_only=True)  # the wrong permutation changes acceptance
+    assert v.status == "not_equal" and v.counterexample["acceptance_mismatches"] > 0
 
 
 def _matrices():

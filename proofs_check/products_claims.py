@@ -115,6 +115,34 @@ def _check_streams(arch: str, quick: bool, broken: str | None = None, plan=None)
                 "entries, and the sign readout equals the product entry's sign"})
 
 
+#: one long stream through the balanced-reduction circuit, one value column (full: the longest the budget allows)
+LONG = {"rwkv7": {True: 16, False: 1024}, "deltanet": {True: 16, False: 512}}
+
+
+def _check_long(arch: str, quick: bool) -> Verdict:
+    """One stream of ``LONG`` matrices through the log-depth (balanced reduction) circuit, one value column c:
+    block X of the final state equals scale · (M_N ⋯ M_1) e_c exactly."""
+    from constructions.automata import products as P
+    from constructions.lrnn import collect_states
+    rng = np.random.default_rng(99)
+    N = LONG[arch][quick]
+    col = int(rng.integers(0, 3))
+    s = P.random_stream(rng, N)
+    sch = P.schedule(arch, s)
+    c = P.product_circuit(arch, N, "reduce")
+    vals = {k: v[col: col + 1] for k, v in P._inputs(arch, [sch]).items()}
+    h = np.asarray(collect_states(c.evaluate(vals, domain="fraction"), sch["n"], P.D, True), dtype=object)[0]
+    want = sch["scale"] * P.direct_product(s)[:, col]
+    if not (h[list(P.X)] == want).all():
+        return Verdict("not_equal", "reference", why=f"{arch}: N = {N}, column {col} differs",
+                       counterexample={"matrices": s, "column": col})
+    return Verdict("equal", "reference", evidence={
+        "scope": {"N": N, "streams": 1, "column": col, "scan": "reduce"},
+        "circuit": {"steps": sch["n"], "depth": c.depth(), "size": c.size()},
+        "bits of the largest |entry| of the product column":
+            max(abs(int(x)) for x in want / sch["scale"]).bit_length()})
+
+
 def _check_tokens(arch: str, quick: bool) -> Verdict:
     """Token mode: the step parameters as one fixed table over the alphabet of ``(kind, row, entries)`` tokens
     (entries in [lo, hi]), built by ``constructions.lrnn``'s token mode (DPLR family); streams given as one-hot
@@ -363,12 +391,15 @@ def load() -> None:
         "The rwkv7 preset's circuit (d = 6, parameters as inputs), fed the construction's schedule (3 BOS steps, "
         "6 steps per matrix, w ∈ (0, 1), normalised rate a' ∈ [0, 1]), ends with scale · (M_N ⋯ M_1) in its 3 "
         "value columns, scale > 0 known, so the product and the sign of every entry are read off exactly: for "
-        + _plan_text("rwkv7") + ". The same steps as a fixed per-token table (token mode, a one-layer model) on "
+        + _plan_text("rwkv7") + "; one stream of 1,024 matrices (quick: 16) through the balanced-reduction "
+        "circuit, one column. The same steps as a fixed per-token table (token mode, a one-layer model) on "
         "one-hot token streams, N ≤ 4.",
         [Check("streams through the preset's circuits, exact (fractions), vs integer matrix products",
                lambda q: _check_streams("rwkv7", q)),
          Check("token mode: a fixed per-token parameter table (one layer), one-hot token streams",
                lambda q: _check_tokens("rwkv7", q)),
+         Check("one long stream through the balanced-reduction (log-depth) circuit, one column",
+               lambda q: _check_long("rwkv7", q)),
          Check("negative control: BOS steps left out (the state stays 0)", _neg("rwkv7", "no-bos"), "not_equal"),
          Check("negative control: each M's rows written as columns (computes products of Mᵀ)",
                _neg("rwkv7", "transpose"), "not_equal"),
@@ -379,13 +410,16 @@ def load() -> None:
         "without the router (see the erratum deltanet-router)",
         "The deltanet preset's circuit (d = 6), fed the construction's schedule (3 BOS steps, 12 steps per matrix: "
         "per row a clear, a write through a reflection and the reflection undone; then 3 swaps), ends with "
-        "M_N ⋯ M_1 exactly in its 3 value columns: for " + _plan_text("deltanet") + "; and as a fixed per-token "
+        "M_N ⋯ M_1 exactly in its 3 value columns: for " + _plan_text("deltanet") + "; one stream of 512 matrices "
+        "(quick: 16) through the balanced-reduction circuit, one column; and as a fixed per-token "
         "table (token mode) on one-hot token streams, N ≤ 4. The normalised rates β̂ = β‖k‖² "
         "used are 0, 1, 2 and 2 + q/2 (q = ‖row‖²): outside (0, 1).",
         [Check("streams through the preset's circuits, exact (fractions), vs integer matrix products",
                lambda q: _check_streams("deltanet", q)),
          Check("token mode: a fixed per-token parameter table (one layer), one-hot token streams",
                lambda q: _check_tokens("deltanet", q)),
+         Check("one long stream through the balanced-reduction (log-depth) circuit, one column",
+               lambda q: _check_long("deltanet", q)),
          Check("negative control: BOS steps left out", _neg("deltanet", "no-bos"), "not_equal"),
          Check("negative control: each M's rows written as columns", _neg("deltanet", "transpose"), "not_equal")]))
     register(Claim(
@@ -441,6 +475,26 @@ def schedule_table() -> str:
     return "\n".join(lines) + "\n\n(stream: two matrices over {−2..2} including the all-2 matrix, q = 12)\n"
 
 
+def plan_table() -> str:
+    """What the Thm 5 claims run (full mode), and the size of the circuits per length (built, not evaluated)."""
+    from constructions.automata import products as P
+    lines = ["| construction | streams (full) | N | through log-depth circuits | quick |", "|---|---|---|---|---|"]
+    for arch in P.ARCHS:
+        full, quick = PLANS[arch][False], PLANS[arch][True]
+        logd = [(N, c) for N, c, sc in full if sc != "serial"]
+        lines.append(f"| {arch} | {sum(c for _, c, _ in full):,} | 1..{max(N for N, _, _ in full):,} | "
+                     f"{sum(c for _, c in logd)} (N ≤ {max(N for N, _ in logd)}) | "
+                     f"{sum(c for _, c, _ in quick)} streams, N ≤ {max(N for N, _, _ in quick)} |")
+    lines += ["", "| construction | N | steps n | scan | depth | size (gates) |", "|---|---|---|---|---|---|"]
+    for arch in P.ARCHS:
+        for N in (1, 64, 1024):
+            for scan in ("brent-kung", "reduce", "serial"):
+                c = P.product_circuit(arch, N, scan)
+                lines.append(f"| {arch} | {N:,} | {P.stream_length(arch, N):,} | {scan} | {c.depth():,} | "
+                             f"{c.size():,} |")
+    return "\n".join(lines) + "\n"
+
+
 def depth_table(ks=range(3, 13)) -> str:
     rows = lowered_depths(ks)
     fit = fit_log(rows)
@@ -455,7 +509,7 @@ def depth_table(ks=range(3, 13)) -> str:
 
 def _write_docs(path="docs/products.md") -> None:
     text = open(path, encoding="utf-8").read()
-    for tag, body in (("schedules", schedule_table()), ("depth", depth_table())):
+    for tag, body in (("schedules", schedule_table()), ("plan", plan_table()), ("depth", depth_table())):
         begin, end = f"<!-- {tag}:begin -->", f"<!-- {tag}:end -->"
         head, rest = text.split(begin, 1)
         _, tail = rest.split(end, 1)
@@ -469,4 +523,5 @@ if __name__ == "__main__":  # pragma: no cover
         _write_docs()
     else:
         print(schedule_table())
+        print(plan_table())
         print(depth_table())

@@ -155,6 +155,12 @@ def test_stream_check_and_negatives(arch):
         assert pc._check_streams(arch, True, broken).status == "not_equal"
 
 
+@pytest.mark.parametrize("arch", P.ARCHS)
+def test_long_check_quick(arch):
+    v = pc._check_long(arch, True)
+    assert v.status == "equal" and v.evidence["scope"]["N"] == 16 and v.evidence["circuit"]["depth"] < 60
+
+
 def test_unconstrained_negative():
     assert pc._rwkv7_unconstrained(True).status == "not_equal"
 

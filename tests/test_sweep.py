@@ -1,0 +1,92 @@
+"""The sweep executor: the same results in the same order in-process, on local processes and on a Dask
+LocalCluster; chunking; errors that name the case."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from proofs_check.sweep import SweepError, default_chunk_size, sweep, sweep_iter
+
+
+def _square_plus(case):
+    a, b = case
+    return a * a + b
+
+
+def _fails_on_13(case):
+    if case == 13:
+        raise ValueError("unlucky")
+    return case
+
+
+CASES = [(i, i % 7) for i in range(1000)]
+WANT = [a * a + b for a, b in CASES]
+
+
+def test_serial_matches_comprehension():
+    assert sweep(_square_plus, CASES) == WANT
+    assert sweep(_square_plus, CASES, chunk_size=7) == WANT
+    assert sweep(_square_plus, []) == []
+
+
+def test_two_workers_equal_serial():
+    serial = sweep(_square_plus, CASES, workers=1)
+    assert sweep(_square_plus, CASES, workers=2) == serial
+    assert sweep(_square_plus, CASES, workers=2, chunk_size=3) == serial  # many small chunks, order kept
+
+
+def test_lazy_generator_in_order():
+    gen = ((i, 1) for i in range(5000))
+    out = list(sweep_iter(_square_plus, gen, workers=2, chunk_size=100))
+    assert out == [i * i + 1 for i in range(5000)]
+    assert list(sweep_iter(_square_plus, iter(CASES), total=len(CASES))) == WANT
+
+
+def test_chunking_million_cases_few_tasks():
+    size = default_chunk_size(1_000_000, workers=8)
+    tasks = -(-1_000_000 // size)
+    assert 500 <= tasks <= 5000
+    assert default_chunk_size(10, workers=2) == 1
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_error_names_case(workers):
+    with pytest.raises(SweepError, match=r"case 13 \(13\) raised ValueError: unlucky") as e:
+        sweep(_fails_on_13, range(40), workers=workers, chunk_size=5)
+    assert e.value.index == 13 and e.value.case == 13
+
+
+def test_bad_arguments():
+    with pytest.raises(SweepError, match="top level"):
+        sweep(lambda c: c, range(3), workers=2)
+    with pytest.raises(SweepError, match="workers must be"):
+        sweep(_square_plus, CASES, workers=0)
+    with pytest.raises(SweepError, match="not both"):
+        sweep(_square_plus, CASES, workers=2, scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(SweepError, match="chunk_size"):
+        sweep(_square_plus, CASES, chunk_size=0)
+
+
+def test_missing_dask_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(SweepError, match=r"dask\[distributed\]"):
+        sweep(_square_plus, CASES, scheduler="tcp://127.0.0.1:1")
+
+
+def test_local_cluster_equals_serial():
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] not installed (optional extra)")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        assert sweep(_square_plus, CASES, scheduler=client, chunk_size=17) == WANT
+        assert sweep(_square_plus, CASES, scheduler=cluster.scheduler_address) == WANT  # by address
+        with pytest.raises(SweepError, match=r"case 13 \(13\) raised ValueError"):
+            sweep(_fails_on_13, range(40), scheduler=client, chunk_size=4)
+
+
+def test_progress_bar_counts_cases(capsys):
+    assert sweep(_square_plus, CASES, progress=True, desc="squares", chunk_size=100) == WANT
+    err = capsys.readouterr().err
+    assert "squares" in err and "1000" in err
+    assert sweep(_square_plus, CASES, progress=False) == WANT
+    assert capsys.readouterr().err == ""

@@ -465,13 +465,15 @@ def schedule_table() -> str:
     cons = P.rwkv7_constraints(r)
     dn = P.deltanet_schedule(worst)
     rates = P.deltanet_rates(dn)
-    lines = ["| construction | d | BOS steps | steps per matrix | scale per matrix | parameter ranges used |",
-             "|---|---|---|---|---|---|",
+    lines = ["| construction | d | BOS steps | steps per matrix | scale per matrix | parameter ranges used | "
+             "token alphabet (entries −2..2) |",
+             "|---|---|---|---|---|---|---|",
              f"| rwkv7 | {P.D} | {P.BOS_STEPS} | {P.STEPS_PER_MATRIX['rwkv7']} | "
              f"(α σ²)² = {(r['alpha'] * r['sigma'] ** 2) ** 2} (α = {r['alpha']}, σ = {r['sigma']}) | "
-             f"w ∈ [{cons['w_min']}, {cons['w_max']}], a' = a‖κ‖² ∈ [{cons['a_norm_min']}, {cons['a_norm_max']}] |",
+             f"w ∈ [{cons['w_min']}, {cons['w_max']}], a' = a‖κ‖² ∈ [{cons['a_norm_min']}, {cons['a_norm_max']}] | "
+             f"{len(P.alphabet('rwkv7'))} tokens |",
              f"| deltanet | {P.D} | {P.BOS_STEPS} | {P.STEPS_PER_MATRIX['deltanet']} | 1 | "
-             f"β̂ = β‖k‖² ∈ {{{', '.join(str(x) for x in rates['rates'])}}} |"]
+             f"β̂ = β‖k‖² ∈ {{{', '.join(str(x) for x in rates['rates'])}}} | {len(P.alphabet('deltanet'))} tokens |"]
     return "\n".join(lines) + "\n\n(stream: two matrices over {−2..2} including the all-2 matrix, q = 12)\n"
 
 

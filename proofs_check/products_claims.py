@@ -363,7 +363,7 @@ def fit_log(rows, key="bool_depth") -> dict:
 
 
 def check_lowered_depth(quick: bool, scan: str = "brent-kung") -> Verdict:
-    ks = list(range(3, 7)) if quick else list(range(3, 13))
+    ks = list(range(3, 6)) if quick else list(range(3, 13))
     if scan == "serial":
         ks = list(range(2, 5))
     rows = lowered_depths(ks, scan)
@@ -448,7 +448,7 @@ def load() -> None:
     register(Claim(
         "thm7-pd-lowered-depth", "Thm 7 (PD LRNNs in NC¹), as built: the PD-LRNN circuit lowered to bits",
         "The free PD-LRNN circuit (d = 2, Brent–Kung scan) lowered to a fan-in-2 boolean circuit at p = 8 bits "
-        "(wrap) has depth a + b·log₂ n within ±2 for n = 2^3..2^12 (quick: 2^3..2^6), every doubling of n adding "
+        "(wrap) has depth a + b·log₂ n within ±2 for n = 2^3..2^12 (quick: 2^3..2^5), every doubling of n adding "
         "the same depth within 2: O(log n) on that range.",
         [Check("lowered_depth against n, exact least-squares fit", lambda q: check_lowered_depth(q)),
          Check("negative control: the serial scan (depth linear in n)",

@@ -174,6 +174,31 @@ def _check_tokens(arch: str, quick: bool) -> Verdict:
         "what": "one-hot token streams through build_lrnn(..., mode='token') with the fixed per-token table"})
 
 
+def _check_phase(blocks=None) -> Verdict:
+    """The step period of each construction (steps per matrix) is the order of a rational block-diagonal matrix
+    with blocks of orders 1, 2, 3, 4, 6 (``phase_counter``), and the orbit of (1, …, 1) has that many distinct states.
+    ``blocks``: the DeltaNet counter's blocks (a negative control passes blocks of the wrong orders)."""
+    from constructions.automata import products as P
+    rows = {}
+    for arch, p in P.STEPS_PER_MATRIX.items():
+        R = P.phase_counter(p, blocks if arch == "deltanet" else None)
+        u = np.ones(R.shape[0], dtype=object)  # non-zero in every block
+        orbit, x = set(), u
+        for _ in range(p):
+            orbit.add(tuple(x))
+            x = R.dot(x)
+        order = P.matrix_order(R)
+        rows[arch] = {"period": p, "dimension": R.shape[0], "order": order, "distinct phase states": len(orbit),
+                      "R": R.tolist()}
+        if order != p or len(orbit) != p:
+            return Verdict("not_equal", "reference", why=f"{arch}: counter of order {order}, {len(orbit)} phase "
+                           f"states, period {p}", counterexample=rows[arch])
+    return Verdict("equal", "reference", evidence={
+        "scope": {"periods": {a: r["period"] for a, r in rows.items()}}, "counters": rows,
+        "what": "rational matrices whose orders are the constructions' step periods, from 2×2 blocks of orders "
+                "1, 2, 3, 4, 6 only (no order 1,404 needed)"})
+
+
 def _plan_text(arch: str) -> str:
     def part(plan):
         total = sum(c for _, c, _ in plan)
@@ -421,7 +446,11 @@ def load() -> None:
                lambda q: _check_tokens("deltanet", q)),
          Check("one long stream through the balanced-reduction (log-depth) circuit, one column",
                lambda q: _check_long("deltanet", q)),
+         Check("the step periods 6 and 12 are orders of rational matrices built from 2×2 blocks (phase counters)",
+               lambda q: _check_phase()),
          Check("negative control: BOS steps left out", _neg("deltanet", "no-bos"), "not_equal"),
+         Check("negative control: a phase counter from blocks of orders 4 and 2 (order 4, not 12)",
+               lambda q: _check_phase((4, 2)), "not_equal"),
          Check("negative control: each M's rows written as columns", _neg("deltanet", "transpose"), "not_equal")]))
     register(Claim(
         "thm5-deltanet-beta", "Thm 5's DeltaNet construction: the range of β (the audit: the published program "

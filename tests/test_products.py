@@ -161,6 +161,16 @@ def test_long_check_quick(arch):
     assert v.status == "equal" and v.evidence["scope"]["N"] == 16 and v.evidence["circuit"]["depth"] < 60
 
 
+def test_phase_counters():
+    for arch, p in P.STEPS_PER_MATRIX.items():
+        assert P.matrix_order(P.phase_counter(p)) == p
+    assert P.phase_counter(12).shape == (4, 4) and P.phase_counter(6).shape == (2, 2)
+    assert P.matrix_order(P.phase_counter(12, (4, 2))) == 4
+    with pytest.raises(CircuitError, match="orders 1, 2, 3, 4, 6"):
+        P.phase_counter(1404)
+    assert pc._check_phase().status == "equal" and pc._check_phase((4, 2)).status == "not_equal"
+
+
 def test_unconstrained_negative():
     assert pc._rwkv7_unconstrained(True).status == "not_equal"
 

@@ -60,7 +60,7 @@ from circuits import CircuitError
 __all__ = ["ARCHS", "D", "BOS_STEPS", "STEPS_PER_MATRIX", "X", "Y", "stream_tokens", "rwkv7_step", "deltanet_step",
            "rwkv7_alpha", "schedule", "rwkv7_schedule", "deltanet_schedule", "product_circuit", "run_streams",
            "direct_product", "random_stream", "rwkv7_constraints", "deltanet_rates", "sign_entry", "stream_length",
-           "alphabet", "token_params", "token_circuit", "token_inputs"]
+           "alphabet", "token_params", "token_circuit", "token_inputs", "phase_counter", "matrix_order"]
 
 ARCHS = ("rwkv7", "deltanet")
 D = 6
@@ -381,6 +381,44 @@ def token_inputs(arch: str, mats, toks: list) -> np.ndarray:
     x = np.zeros((len(seq), len(toks)), dtype=object)
     x[np.arange(len(seq)), ids] = 1
     return x
+
+
+#: integer companion matrices of cyclotomic polynomials, by multiplicative order (2×2: the orders GL₂(Q) has)
+_ORDER_BLOCKS = {1: [[1]], 2: [[-1]], 3: [[0, -1], [1, -1]], 4: [[0, -1], [1, 0]], 6: [[0, -1], [1, 1]]}
+
+
+def phase_counter(period: int, blocks=None) -> np.ndarray:
+    """A rational matrix R of multiplicative order ``period`` built from blocks of the orders rational 2×2
+    matrices have (1, 2, 3, 4, 6): block-diagonal, one block per factor of ``blocks`` (default: 6 → (6,),
+    12 → (4, 3)). R^t u for u = (1, …, 1) runs through ``period`` distinct states, so the phase t mod period
+    is linear in a state that a rational LRNN can carry. Raises for a period these blocks cannot give."""
+    default = {1: (1,), 2: (2,), 3: (3,), 4: (4,), 6: (6,), 12: (4, 3)}
+    blocks = default.get(period) if blocks is None else tuple(blocks)
+    if blocks is None or any(b not in _ORDER_BLOCKS for b in blocks):
+        raise CircuitError(f"no block decomposition for period {period!r}; blocks must have orders 1, 2, 3, 4, 6")
+    size = sum(len(_ORDER_BLOCKS[b]) for b in blocks)
+    R = np.zeros((size, size), dtype=object)
+    R[...] = 0
+    o = 0
+    for b in blocks:
+        B = _ORDER_BLOCKS[b]
+        R[o:o + len(B), o:o + len(B)] = B
+        o += len(B)
+    return R
+
+
+def matrix_order(R, limit: int = 64):
+    """The least t ≥ 1 with R^t = I (exact), or None if none ≤ ``limit``."""
+    R = np.asarray(R, dtype=object)
+    eye = np.zeros_like(R)
+    for i in range(R.shape[0]):
+        eye[i, i] = 1
+    P = R.copy()
+    for t in range(1, limit + 1):
+        if (P == eye).all():
+            return t
+        P = R.dot(P)
+    return None
 
 
 def direct_product(mats) -> np.ndarray:

@@ -177,8 +177,8 @@ def _check_long(quick: bool, mutation=None) -> Verdict:
 
 
 def _negative(quick: bool) -> Verdict:
-    return _check_exhaustive(True, mutation=NEGATIVE_MUTATION) if quick else \
-        _check_exhaustive(False, mutation=NEGATIVE_MUTATION)
+    """The same exhaustive check on the network with :data:`NEGATIVE_MUTATION` (it must find errors)."""
+    return _check_exhaustive(quick, mutation=NEGATIVE_MUTATION)
 
 
 def load() -> None:

@@ -434,6 +434,33 @@ def cmd_barrington(a) -> int:
     return 0
 
 
+def cmd_rnn_graph(a) -> int:
+    import math
+
+    from proofs_check.hardness_graph_claims import MAX_K_CLI, exhaustive, summary
+    from proofs_check.sweep import SweepError
+    if a.k > MAX_K_CLI:
+        raise UsageError(f"--k {a.k}: {math.factorial(a.k) * a.k * a.k:,} instances (k!·k²) is too many; "
+                         f"use k <= {MAX_K_CLI}")
+    if a.workers is not None and a.scheduler is not None:
+        raise UsageError("give --workers (local processes) or --scheduler (a Dask cluster), not both")
+    try:
+        r = exhaustive(a.k, workers=a.workers, scheduler=a.scheduler, progress=None if not a.json else False)
+    except SweepError as e:
+        raise UsageError(str(e)) from None
+    out = summary(r)
+    if a.json:
+        print(json.dumps(out))
+    else:
+        print(f"k = {a.k}: {out['instances']:,} instances (k!·k²; {out['sink_target_instances']:,} with a target "
+              f"without out-edge), {out['errors']:,} errors, {out['accepted']:,} accepted")
+        print(f"largest state value {out['max_state']:,} ({out['max_state_bits']} bits); longest input "
+              f"{out['max_input_length']:,} tokens (log2 {out['log2_input_length']}); {out['seconds']:.2f} s")
+        if r["first_error"]:
+            print(f"first error: {json.dumps(r['first_error'])}")
+    return 1 if out["errors"] else 0
+
+
 # ---------------------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="lrnn-circuits",
@@ -548,6 +575,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help='{"length": L, "target": [5 ints], "program": [[var_index, perm_if_0, perm_if_1], …]} '
                         '(with --circuit also "circuit": {"size", "depth", "scan", "target_state"})')
     s.set_defaults(func=cmd_barrington)
+    s = sub.add_parser("rnn-graph", help="Thm 2: the graph-connectivity ReLU RNN on every instance with k vertices "
+                                         "(exit 1 if any is wrong)")
+    s.add_argument("--k", type=_int_arg(1), required=True, help="vertices (1..9; k!·k² instances)")
+    s.add_argument("--workers", type=_int_arg(1), help="local processes (default: this process only)")
+    s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler (tcp://HOST:PORT); needs the extra "
+                                                          "dask[distributed]")
+    s.add_argument("--json", action="store_true", help='{"k", "instances", "errors", "max_state_bits", '
+                                                       '"log2_input_length", "seconds", …}')
+    s.set_defaults(func=cmd_rnn_graph)
     return p
 
 

@@ -61,7 +61,8 @@ def graph_chunk(case) -> dict:
     acc, biggest = run_batch(codes, net)
     out = {"instances": len(streams), "sink_target": 0, "errors": 0, "reachable_non_sink": 0,
            "accepted": int((acc == 1).sum()), "max_state": int(biggest.max()), "max_len": L,
-           "min_len": min(len(x) for x in streams), "first_error": None, "non_binary": int(((acc != 0) & (acc != 1)).sum())}
+           "min_len": min(len(x) for x in streams), "first_error": None,
+           "non_binary": int(((acc != 0) & (acc != 1)).sum())}
     for r, (i, s, t, reach, sink) in enumerate(meta):
         want = reach and sink
         out["sink_target"] += sink

@@ -461,6 +461,29 @@ def cmd_rnn_graph(a) -> int:
     return 1 if out["errors"] else 0
 
 
+def cmd_stack_demo(a) -> int:
+    from constructions.hardness.mcvp import DEMO_GATES, demo_trace
+    bits = a.inputs
+    if not bits or any(ch not in "01" for ch in bits) or len(bits) > 8:
+        raise UsageError(f"--inputs must be 1 to 8 bits (0/1), got {bits!r}")
+    if len(bits) < 2:
+        raise UsageError("--inputs: the demo circuit reads x1 and x2; give at least 2 bits")
+    out = demo_trace(tuple(int(ch) for ch in bits), DEMO_GATES)
+    if a.json:
+        print(json.dumps(out))
+        return 0
+    print(f"Thm 1 stack RNN: h_t = ReLU(W2 ReLU(W h_(t-1) + U x_t + c)), state dim {out['state_dim']}, "
+          f"{out['hidden_units']} hidden units; circuit "
+          + ", ".join(f"x{len(bits) + i + 1} = {op}(x{x}, x{y})" for i, (op, x, y) in enumerate(out["gates"]))
+          + f"; inputs {bits}")
+    print(f"{'t':>3}  {'token':6} {'control':8} {'stack A (top first)':20} {'stack B':8} {'code A':>12} code B")
+    for s in out["steps"]:
+        print(f"{s['t']:>3}  {s['token']:6} {s['control']:8} {''.join(map(str, s['A'])) or '-':20} "
+              f"{''.join(map(str, s['B'])) or '-':8} {s['code_A']:>12} {s['code_B']}")
+    print(f"output (top of A) {out['output']}, direct evaluation {out['expected']}")
+    return 0 if out["output"] == out["expected"] else 1
+
+
 # ---------------------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="lrnn-circuits",
@@ -584,6 +607,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help='{"k", "instances", "errors", "max_state_bits", '
                                                        '"log2_input_length", "seconds", …}')
     s.set_defaults(func=cmd_rnn_graph)
+    s = sub.add_parser("stack-demo", help="Thm 1: a short trace of the two-stack-machine ReLU RNN evaluating a small "
+                                          "monotone circuit (exit 1 if the output is wrong)")
+    s.add_argument("--inputs", default="10", help="the input bits x1 x2 … (default 10)")
+    s.add_argument("--json", action="store_true", help='{"gates", "inputs", "state_dim", "hidden_units", "steps": '
+                                                       '[{"t", "token", "control", "A", "B", "code_A", "code_B", '
+                                                       '"state"}, …], "output", "expected"}')
+    s.set_defaults(func=cmd_stack_demo)
     return p
 
 

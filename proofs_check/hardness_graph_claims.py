@@ -191,3 +191,105 @@ def load() -> None:
          Check("long chains and random graphs, k up to 300 (quick 60)", _check_long),
          Check("negative control: read-out weight of m&[R>=cur]&V&0 in cur' 1 -> 2", _negative,
                expect="not_equal")]))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the tables of docs/hardness.md (``python -m proofs_check.hardness_graph_claims`` prints them; ``--write``
+# rewrites the blocks between <!-- TAG:begin --> and <!-- TAG:end -->, ``--check`` exits 1 if they are stale)
+_DOC = "docs/hardness.md"
+
+
+def _affine(coef: dict, bias) -> str:
+    parts = []
+    for name, v in coef.items():
+        if v == 0:
+            continue
+        sign = "-" if v < 0 else "+"
+        mag = "" if abs(v) == 1 else f"{abs(v)}·"
+        shown = f"[{name}]" if any(ch in name for ch in "+-&!") else name
+        parts.append(f"{sign} {mag}{shown}")
+    if bias:
+        parts.append(f"{'-' if bias < 0 else '+'} {abs(bias)}")
+    text = " ".join(parts) or "0"
+    return text[2:] if text.startswith("+ ") else "-" + text[2:] if text.startswith("- ") else text
+
+
+def weights_markdown() -> str:
+    """The three weight matrices, one row per unit, read from the built matrices (not from their spec)."""
+    from constructions.hardness.graph import graph_rnn_weights
+    net = graph_rnn_weights()
+    nm = net.names
+    lines = [f"State h = ({', '.join(nm['state'])}), h0 = ({', '.join(str(v) for v in net.h0)}); input x = one-hot "
+             f"of the token (x0 for `0`, xbar `|`, xhash `#`, xdollar `$`). Sizes: W1 {net.W1.shape[0]}×"
+             f"{net.W1.shape[1]}, W2 {net.W2.shape[0]}×{net.W2.shape[1]}, W3 {net.W3.shape[0]}×{net.W3.shape[1]}; "
+             f"every weight and bias is an integer in [{min(int(m.min()) for m in net.matrices().values())}, "
+             f"{max(int(m.max()) for m in net.matrices().values())}].", "",
+             "| layer | unit | value |", "|---|---|---|"]
+    for layer, W, b, rows, cols, wrap in (("1", net.W1, net.b1, nm["layer1"], nm["inputs"], "relu"),
+                                          ("2", net.W2, net.b2, nm["layer2"], nm["layer1"], "relu"),
+                                          ("out", net.W3, net.b3, nm["state"], nm["layer2"], "")):
+        for r, name in enumerate(rows):
+            expr = _affine({cols[j]: int(W[r, j]) for j in range(W.shape[1])}, int(b[r]))
+            lines.append(f"| {layer} | `{name}` | `{wrap}({expr})` |" if wrap
+                         else f"| {layer} | `{name}'` | `{expr}` |")
+    return "\n".join(lines) + "\n"
+
+
+def counts_markdown(ks=range(1, 8)) -> str:
+    from constructions.hardness.graph import distinct_reachable_sets, instance_count, sink_target_count
+    lines = ["| k | edge sets k! | instances k!·k² | target without out-edge k·k!·H_k | reachable sets from 1 |",
+             "|---|---|---|---|---|"]
+    for k in ks:
+        lines.append(f"| {k} | {math.factorial(k):,} | {instance_count(k):,} | {sink_target_count(k):,} | "
+                     f"{distinct_reachable_sets(k):,} |")
+    lines.append(f"| 1..{ks[-1]} | {sum(math.factorial(k) for k in ks):,} | "
+                 f"{sum(instance_count(k) for k in ks):,} | {sum(sink_target_count(k) for k in ks):,} | |")
+    return "\n".join(lines) + "\n"
+
+
+def precision_markdown(ks=range(1, 8), chains=(50, 100, 200, 300)) -> str:
+    """Runs the exhaustive check for each k and the long chains: errors, state bits against log₂ n."""
+    lines = ["| inputs | instances | errors | largest state | bits | longest input n | log₂ n |",
+             "|---|---|---|---|---|---|---|"]
+    for k in ks:
+        r = exhaustive(k, progress=False)
+        assert r["instances"] == r["formula_instances"]
+        lines.append(f"| every instance, k = {k} | {r['instances']:,} | {r['errors']} | {r['max_state']} | "
+                     f"{r['max_state'].bit_length()} | {r['max_len']:,} | {math.log2(r['max_len']):.2f} |")
+    c = long_chains(chains)
+    lines.append(f"| chains and random graphs, k = {', '.join(map(str, chains))} | {c['streams']} | {c['errors']} | "
+                 f"{c['max_state']} | {c['max_state'].bit_length()} | {c['max_len']:,} | "
+                 f"{math.log2(c['max_len']):.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def _render(text: str, blocks: dict) -> str:
+    for tag, body in blocks.items():
+        begin, end = f"<!-- {tag}:begin -->", f"<!-- {tag}:end -->"
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = head + begin + "\n" + body + end + tail
+    return text
+
+
+def _blocks(cheap: bool = False) -> dict:
+    out = {"thm2-weights": weights_markdown(), "thm2-counts": counts_markdown()}
+    if not cheap:
+        out["thm2-precision"] = precision_markdown()
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+    args = sys.argv[1:]
+    if "--write" in args or "--check" in args:
+        old = open(_DOC, encoding="utf-8").read()
+        new = _render(old, _blocks())
+        if "--write" in args:
+            open(_DOC, "w", encoding="utf-8").write(new)
+        elif new != old:
+            print(f"{_DOC} is out of date (python -m proofs_check.hardness_graph_claims --write)", file=sys.stderr)
+            sys.exit(1)
+    else:
+        for tag, body in _blocks().items():
+            print(f"## {tag}\n\n{body}")

@@ -165,3 +165,14 @@ def test_cli_rnn_graph(capsys):
         assert main(["rnn-graph", *argv]) == 2
         err = capsys.readouterr().err.strip()
         assert msg in err and len(err.splitlines()) == 1
+
+
+def test_docs_tables_are_current():
+    """docs/hardness.md's weight and count tables are what the code prints now (precision: --check)."""
+    from pathlib import Path
+
+    from proofs_check.hardness_graph_claims import _blocks, _render
+    doc = Path(__file__).resolve().parents[1] / "docs" / "hardness.md"
+    text = doc.read_text(encoding="utf-8")
+    assert _render(text, _blocks(cheap=True)) == text, \
+        "docs/hardness.md is stale: python -m proofs_check.hardness_graph_claims --write"

@@ -1,0 +1,74 @@
+"""Benchmark of the sweep executor on the Thm 2 exhaustive check: every instance with k vertices (k!·k², 246,960
+for k = 7) through the graph-connectivity RNN, serially (one process), on N local processes, and optionally on
+a Dask LocalCluster of N single-threaded worker processes. Prints, per back end, the instances, errors, tasks,
+the best of ``--repeat`` wall-clock times, and the speed-up over the serial run.
+
+BLAS is limited to one thread per process (``OPENBLAS_NUM_THREADS=1`` and friends, set before numpy loads,
+unless already set), so that "serial" means one core and N workers mean N cores. The load average is printed
+with the figures: on a busy machine the speed-up is smaller.
+
+Usage: python benchmarks/bench_sweep.py [--k 7] [--workers 2] [--repeat 3] [--dask]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+
+def timed(k: int, repeat: int, **kw) -> tuple[dict, float]:
+    from proofs_check.hardness_graph_claims import exhaustive
+    best, r = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        r = exhaustive(k, progress=False, **kw)
+        best = min(best, time.perf_counter() - t0)
+    return r, best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--k", type=int, default=7)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--dask", action="store_true", help="also a dask.distributed LocalCluster")
+    a = ap.parse_args()
+    print(f"Thm 2 exhaustive check, k = {a.k}; machine: {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.2f} at start; best of {a.repeat}; BLAS threads {os.environ['OPENBLAS_NUM_THREADS']}")
+    print(f"{'back end':<28} {'instances':>10} {'errors':>7} {'tasks':>6} {'seconds':>8} {'speed-up':>9}")
+    rows = [("serial (in-process)", {})]
+    rows.append((f"{a.workers} local processes", {"workers": a.workers}))
+    cluster = client = None
+    if a.dask:
+        try:
+            import distributed
+        except ImportError:
+            print("(dask[distributed] is not installed: no LocalCluster row)")
+        else:
+            cluster = distributed.LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True,
+                                               dashboard_address=None)
+            client = distributed.Client(cluster)
+            rows.append((f"Dask LocalCluster ({a.workers}×1)", {"scheduler": client}))
+    base = None
+    try:
+        for label, kw in rows:
+            r, sec = timed(a.k, a.repeat, **kw)
+            base = base or sec
+            print(f"{label:<28} {r['instances']:>10,} {r['errors']:>7,} {r['cases']:>6,} {sec:>8.2f} "
+                  f"{base / sec:>8.2f}×")
+        print(f"load average {os.getloadavg()[0]:.2f} at the end")
+    finally:
+        if client is not None:
+            client.close()
+            cluster.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,10 @@
 """Benchmark of the sweep executor on the Thm 2 exhaustive check: every instance with k vertices (k!·k², 246,960
 for k = 7) through the graph-connectivity RNN, serially (one process), on N local processes, and optionally on
 a Dask LocalCluster of N single-threaded worker processes. Prints, per back end, the instances, errors, tasks,
-the best of ``--repeat`` wall-clock times, and the speed-up over the serial run.
+the best of ``--repeat`` wall-clock times, the speed-up over the serial run, and the CPU seconds of that run
+(this process and its finished worker processes; "-" for Dask, whose workers outlive the run). CPU seconds
+well above wall seconds × 1 for the serial row, or a speed-up well below the worker count with CPU seconds
+near the serial ones, mean the machine was shared.
 
 BLAS is limited to one thread per process (``OPENBLAS_NUM_THREADS=1`` and friends, set before numpy loads,
 unless already set), so that "serial" means one core and N workers mean N cores. The load average is printed
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 
@@ -23,14 +27,23 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 
-def timed(k: int, repeat: int, **kw) -> tuple[dict, float]:
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the local worker processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(k: int, repeat: int, **kw) -> tuple[dict, float, float]:
+    """The result, the best wall-clock seconds, and the CPU seconds of that run."""
     from proofs_check.hardness_graph_claims import exhaustive
-    best, r = float("inf"), None
+    best, cpu, r = float("inf"), 0.0, None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         r = exhaustive(k, progress=False, **kw)
-        best = min(best, time.perf_counter() - t0)
-    return r, best
+        wall = time.perf_counter() - t0
+        if wall < best:
+            best, cpu = wall, _cpu() - c0
+    return r, best, cpu
 
 
 def main() -> None:
@@ -42,7 +55,8 @@ def main() -> None:
     a = ap.parse_args()
     print(f"Thm 2 exhaustive check, k = {a.k}; machine: {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.2f} at start; best of {a.repeat}; BLAS threads {os.environ['OPENBLAS_NUM_THREADS']}")
-    print(f"{'back end':<28} {'instances':>10} {'errors':>7} {'tasks':>6} {'seconds':>8} {'speed-up':>9}")
+    print(f"{'back end':<28} {'instances':>10} {'errors':>7} {'tasks':>6} {'seconds':>8} {'speed-up':>9} "
+          f"{'CPU s':>7}")
     rows = [("serial (in-process)", {})]
     rows.append((f"{a.workers} local processes", {"workers": a.workers}))
     cluster = client = None
@@ -59,10 +73,11 @@ def main() -> None:
     base = None
     try:
         for label, kw in rows:
-            r, sec = timed(a.k, a.repeat, **kw)
+            r, sec, cpu = timed(a.k, a.repeat, **kw)
             base = base or sec
+            cpu_text = f"{cpu:7.2f}" if "scheduler" not in kw else f"{'-':>7}"  # Dask workers outlive the run
             print(f"{label:<28} {r['instances']:>10,} {r['errors']:>7,} {r['cases']:>6,} {sec:>8.2f} "
-                  f"{base / sec:>8.2f}×")
+                  f"{base / sec:>8.2f}× {cpu_text}")
         print(f"load average {os.getloadavg()[0]:.2f} at the end")
     finally:
         if client is not None:

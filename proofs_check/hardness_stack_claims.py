@@ -175,8 +175,13 @@ def stack_cases(max_depth: int, split: int, mutant=None) -> list:
     return cases
 
 
+def stack_plan(quick: bool):
+    """(largest depth, depth of the bottom stacks that split the sweep into tasks)."""
+    return (10, 4) if quick else (20, 7)
+
+
 def check_all_stacks(quick: bool, mutant=None) -> Verdict:
-    D, split = (10, 4) if quick else (20, 7)
+    D, split = stack_plan(quick)
     t0 = time.perf_counter()
     parts = _sweep(stack_chunk, stack_cases(D, split, mutant), "stacks")
     n = sum(p["checked"] for p in parts)
@@ -246,8 +251,12 @@ def ops_chunk(case) -> dict:
     return {"checked": checked, "counterexample": bad}
 
 
+def seq_plan(quick: bool) -> int:
+    return 7 if quick else 12
+
+
 def check_all_sequences(quick: bool, mutant=None) -> Verdict:
-    L = 7 if quick else 12
+    L = seq_plan(quick)
     P = L + 1
     t0 = time.perf_counter()
     parts = _sweep(ops_chunk, [(None, L, P, mutant)] + [(op, L, P, mutant) for op in OPS], "sequences")
@@ -268,21 +277,25 @@ def check_all_sequences(quick: bool, mutant=None) -> Verdict:
 _RUNNERS: dict = {}  # per process: the compiled runner of each mutant
 
 
+def _runner(mutant):
+    from constructions.hardness.stack import SparseRunner
+    if mutant not in _RUNNERS:
+        _RUNNERS[mutant] = SparseRunner(mcvp_rnn(mutant), 1)
+    return _RUNNERS[mutant]
+
+
 def mcvp_case(case) -> dict:
     """``case = (seed, n_inputs, n_gates, window, mutant)``: one random monotone circuit and one random assignment,
     the token stream through the RNN (exact, :class:`SparseRunner`); the final stack A must hold every wire's
     value (direct evaluation), B empty, the control idle."""
     from constructions.hardness.mcvp import circuit_tokens, evaluate_circuit, random_monotone_circuit
-    from constructions.hardness.stack import SparseRunner
     seed, m, g, window, mutant = case
     rng = random.Random(seed)
     gates = random_monotone_circuit(m, g, rng, window)
     x = [rng.randint(0, 1) for _ in range(m)]
     toks = circuit_tokens(gates, x)
     vals = evaluate_circuit(gates, x)
-    if mutant not in _RUNNERS:
-        _RUNNERS[mutant] = SparseRunner(mcvp_rnn(mutant), 1)
-    runner = _RUNNERS[mutant]
+    runner = _runner(mutant)
     runner.K = 4 ** (m + g + 1)  # stack A holds at most m + g symbols
     try:
         hd, S = runner.run(toks)
@@ -296,44 +309,33 @@ def mcvp_case(case) -> dict:
 
 
 def all_assignments_case(case) -> dict:
-    """``case = (seed, n_inputs, n_gates, mutant)``: one random monotone circuit, every assignment, batched
-    through the RNN (:meth:`StackRNN.step_scaled`, exact); the final stacks against direct evaluation."""
+    """``case = (seed, n_inputs, n_gates, mutant)``: one random monotone circuit (operands anywhere), every
+    assignment through the RNN (exact, :class:`SparseRunner`); the final stacks against direct evaluation."""
     from constructions.hardness.mcvp import circuit_tokens, evaluate_circuit, random_monotone_circuit
     seed, m, g, mutant = case
-    rng = random.Random(seed)
-    gates = random_monotone_circuit(m, g, rng)
-    rnn = mcvp_rnn(mutant)
-    P = m + g + 1  # stack A holds at most m + g symbols
-    K = 4 ** P
-    xs = [[(a >> i) & 1 for i in range(m)] for a in range(2 ** m)]
-    streams = [circuit_tokens(gates, x) for x in xs]
-    idx = {t: i for i, t in enumerate(rnn.machine.tokens)}
-    T = np.array([[idx[t] for t in s] for s in streams], dtype=np.int64)
-    H = np.array([[int(v * K) for v in rnn.state()]] * len(xs), dtype=object if K >= 2 ** 62 else np.int64)
-    try:
-        for t in range(T.shape[1]):
-            H = rnn.step_scaled(H, T[:, t], K)
-    except ArithmeticError as e:
-        return {"ok": 0, "assignments": len(xs), "steps": T.size,
-                "counterexample": {"seed": seed, "inputs": m, "gates": g, "why": str(e)}}
-    ok, bad = 0, None
-    for a, x in enumerate(xs):
-        h = np.array([Fraction(int(v), K) for v in H[a]], dtype=object)
+    gates = random_monotone_circuit(m, g, random.Random(seed))
+    runner = _runner(mutant)
+    runner.K = 4 ** (m + g + 1)  # stack A holds at most m + g symbols
+    ok, steps, bad = 0, 0, None
+    for a in range(2 ** m):
+        x = [(a >> i) & 1 for i in range(m)]
+        toks = circuit_tokens(gates, x)
+        steps += len(toks)
         try:
-            q, st = rnn.decode(h)
+            q, st = runner.decode(*runner.run(toks))
             good = q == "idle" and st[0] == evaluate_circuit(gates, x)[::-1] and st[1] == []
-        except ValueError:
+        except (ValueError, ArithmeticError):
             good = False
         ok += good
         if not good and bad is None:
             bad = {"seed": seed, "inputs": m, "gates": g, "assignment": x}
-    return {"ok": ok, "assignments": len(xs), "steps": int(T.size), "counterexample": bad}
+    return {"ok": ok, "assignments": 2 ** m, "steps": steps, "counterexample": bad}
 
 
 def mcvp_plan(quick: bool):
     """(big circuits: count, gates, window; circuits with unrestricted operands: count, gates; small circuits
     per input count, largest input count, gates)."""
-    return (3, 100, 4, 1, 40, 1, 6, 8) if quick else (200, 1000, 4, 2, 150, 1, 10, 10)
+    return (3, 100, 4, 1, 40, 1, 6, 8) if quick else (200, 1000, 4, 2, 150, 2, 10, 10)
 
 
 def check_mcvp(quick: bool, mutant=None) -> Verdict:
@@ -363,13 +365,18 @@ def check_mcvp(quick: bool, mutant=None) -> Verdict:
 
 # ---------------------------------------------------------------------------------------------------------
 # the erratum: readers against depth
+def reader_plan(quick: bool) -> int:
+    """Depth up to which the reader checks enumerate every stack."""
+    return 8 if quick else 12
+
+
 def check_reader(quick: bool, base: int = 4, slope=None) -> Verdict:
     """A fixed ReLU head reader on every depth 1..64: all stacks by enumeration to depth 12 (quick 8), the extremal
     stacks (largest head-0 code, smallest head-1 code) beyond. Base 4: :data:`TOP_READER`; base 2: the printed
     encoding with :func:`base2_reader` of the given slope."""
     from constructions.hardness.stack import (TOP_READER, base2_reader, encode, encode_base2, gap_table)
     enc, reader = (encode, TOP_READER) if base == 4 else (encode_base2, base2_reader(slope))
-    E = 8 if quick else 12
+    E = reader_plan(quick)
     for D in range(1, 65):
         stacks = ([[(i >> k) & 1 for k in range(D)] for i in range(2 ** D)] if D <= E else
                   [[0] + [1] * (D - 1), [1] + [0] * (D - 1), [1]])
@@ -388,7 +395,7 @@ def check_gaps(quick: bool) -> Verdict:
     """The margin table for depths 1..64 (enumeration to depth 20, quick 12): the base-4 gap stays ≥ 1/4, the
     base-2 gap halves at every depth (so any fixed Lipschitz bound is beaten)."""
     from constructions.hardness.stack import gap_table
-    E = 12 if quick else 20
+    E = 12 if quick else 20  # enumeration depth of the gap table
     rows = gap_table(range(1, 65), E)
     g4 = min(r["gap4"] for r in rows)
     halves = all(rows[i + 1]["gap2"] * 2 == rows[i]["gap2"] for i in range(len(rows) - 1))
@@ -622,11 +629,52 @@ def construction_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def plan_markdown() -> str:
+    """What ``thm1-stack-rnn`` runs, full and quick, from the plan constants of the checks."""
+    def stacks(q):
+        D, split = stack_plan(q)
+        return (f"all {2 ** (D + 1) - 1:,} stacks of depth ≤ {D} ({len(stack_cases(D, split))} sweep tasks: one per "
+                f"bottom stack of depth {split}, one for the shallower stacks)")
+
+    def seqs(q):
+        L = seq_plan(q)
+        return f"all {sum(3 ** k for k in range(L + 1)):,} sequences of length ≤ {L}"
+
+    def mcvp(q):
+        n_big, gates, window, n_wide, wide_g, per_m, max_m, small_g = mcvp_plan(q)
+        return (f"{n_big} random circuits of {gates:,} gates with 10–30 inputs (operands among the {window} most "
+                f"recent wires), one random assignment each; {n_wide} circuit(s) of {wide_g} gates with operands "
+                f"anywhere; every assignment of {per_m} random {small_g}-gate circuit(s) per input count 1..{max_m} "
+                f"({per_m * sum(2 ** m for m in range(1, max_m + 1)):,} assignments)")
+
+    ce = check_reader(True, 2, 2 ** 10).counterexample
+    rows = [("every binary stack through the ops RNN: reached by RNN pushes; code = the closed form Σ(2bᵢ+1)/4^i; "
+             "cache and control one-hot; top / empty readers; an RNN pop gives the parent back; nop leaves it",
+             stacks(False), stacks(True)),
+            ("every sequence over {push0, push1, pop} from the empty stack, batched through the ops RNN, against a "
+             "reference stack packed in integers (every 1,000th also against the machine on Python lists)",
+             seqs(False), seqs(True)),
+            ("monotone circuit value through the two-stack RNN: final stack A = every wire's value by direct "
+             "evaluation, B empty, control idle", mcvp(False), mcvp(True)),
+            ("margin table (base-4 gap ≥ 1/4, base-2 gap halves per depth)", "depths 1..64, enumeration to 20",
+             "depths 1..64, enumeration to 12"),
+            ("the base-4 top reader", f"every stack to depth {reader_plan(False)}, the extremal stacks to depth 64",
+             f"every stack to depth {reader_plan(True)}, extremal to 64"),
+            ("negative control: the printed base-2 encoding with a fixed reader of slope 2^10",
+             f"rejected: wrong first at depth {ce['depth']}", "same"),
+            ("negative control: one weight changed (push1's carry 1/4 → 1/2; a pop reader's bias + 1)",
+             "rejected by the sequence sweep (length ≤ 7) and the circuit check (quick plan)",
+             "the push mutant only")]
+    lines = ["| check | full | quick |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines) + "\n"
+
+
 _DOC = "docs/hardness_stack.md"
 
 
 def _render(text: str) -> str:
-    for tag, body in (("gaps", gap_markdown()), ("construction", construction_markdown())):
+    for tag, body in (("gaps", gap_markdown()), ("construction", construction_markdown()),
+                      ("plan", plan_markdown())):
         begin, end = f"<!-- {tag}:begin -->", f"<!-- {tag}:end -->"
         head, rest = text.split(begin, 1)
         _, tail = rest.split(end, 1)
@@ -659,3 +707,4 @@ if __name__ == "__main__":  # pragma: no cover
     else:
         print(gap_markdown())
         print(construction_markdown())
+        print(plan_markdown())

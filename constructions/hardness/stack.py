@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -140,29 +141,28 @@ def _extremes(base: int, D: int):
     return enc([0] + [1] * (D - 1)), enc([1])
 
 
+@lru_cache(maxsize=None)
+def _depth_extremes(base: int, d: int):
+    """(largest code with top 0, smallest code with top 1) over every stack of depth exactly d, by enumeration
+    (codes scaled by base^d are integers; vectorised)."""
+    idx = np.arange(2 ** d, dtype=np.int64)
+    bits = (idx[:, None] >> np.arange(d, dtype=np.int64)[None, :]) & 1  # column i = symbol i (0 = top)
+    if base == 4:  # E = Σ (2b_i + 1)/4^(i+1)
+        w = np.array([4 ** (d - i - 1) for i in range(d)], dtype=np.int64)
+        codes, scale = ((2 * bits + 1) * w[None, :]).sum(axis=1), 4 ** d
+    else:  # s = Σ b_i / 2^i
+        w = np.array([2 ** (d - i) for i in range(d)], dtype=np.int64)
+        codes, scale = (bits * w[None, :]).sum(axis=1), 2 ** d
+    t = bits[:, 0]
+    return Fraction(int(codes[t == 0].max()), scale), Fraction(int(codes[t == 1].min()), scale)
+
+
 def gap_by_enumeration(base: int, D: int) -> Fraction:
-    """min{code : top 1} − max{code : top 0} over every binary stack of depth 1..D, by enumeration (exact: codes
-    scaled by base^D are integers; vectorised)."""
+    """min{code : top 1} − max{code : top 0} over every binary stack of depth 1..D, by enumeration."""
     if base not in (2, 4):
         raise ValueError("base must be 2 or 4")
-    scale = (4 if base == 4 else 2) ** D
-    best0, best1 = None, None
-    for d in range(1, D + 1):
-        idx = np.arange(2 ** d, dtype=np.int64)
-        bits = (idx[:, None] >> np.arange(d, dtype=np.int64)[None, :]) & 1  # column i = symbol i (0 = top)
-        if base == 4:  # E = Σ (2b_i + 1)/4^(i+1)
-            w = np.array([4 ** (D - i - 1) for i in range(d)], dtype=np.int64)
-            codes = ((2 * bits + 1) * w[None, :]).sum(axis=1)
-        else:  # s = Σ b_i / 2^i
-            w = np.array([2 ** (D - i) for i in range(d)], dtype=np.int64)
-            codes = (bits * w[None, :]).sum(axis=1)
-        t = bits[:, 0]
-        m0 = int(codes[t == 0].max())
-        m1 = int(codes[t == 1].min())
-        best0 = m0 if best0 is None else max(best0, m0)
-        best1 = m1 if best1 is None else min(best1, m1)
-    denom = scale if base == 4 else 2 ** D
-    return Fraction(best1, denom) - Fraction(best0, denom)
+    ext = [_depth_extremes(base, d) for d in range(1, D + 1)]
+    return min(e[1] for e in ext) - max(e[0] for e in ext)
 
 
 def gap_table(depths=range(1, 65), enumerate_up_to: int = 20) -> list[dict]:
@@ -439,10 +439,11 @@ def compile_machine(machine: StackMachine) -> StackRNN:
 
 class SparseRunner:
     """Exact evaluation of a :class:`StackRNN`'s matrices along one long stream, on the state scaled by K = 4^P
-    (Python integers for the codes, int64 for the one-hot part). A hidden unit is evaluated only when it can be
+    (Python integers). A hidden unit is evaluated only when it can be
     positive: with every code in [0, 1] (asserted), ``pre_i ≤ D_i + Σ_j max(W_ij, 0)`` where D_i is the part of
     the pre-activation from the one-hot coordinates and the token; when that bound is ≤ 0 the unit is exactly 0.
-    Every division (by 4 in W₂, by K for the one-hot coordinates) is asserted exact."""
+    Every division (by 4 in W₂, by K for the one-hot coordinates) is asserted exact. The one-hot part ``hd`` is
+    a tuple of integers; D and the candidate units are memoised per (hd, token)."""
 
     def __init__(self, rnn: StackRNN, P: int):
         self.rnn = rnn
@@ -461,40 +462,54 @@ class SparseRunner:
         if any(v.denominator != 1 for row in W2q for v in row):
             raise ValueError("W2 is not a multiple of 1/4")
         self.cols = [[(kk, int(W2q[kk][i])) for kk in range(rnn.d) if W2q[kk][i] != 0] for i in range(rnn.hidden)]
-        self.is_stack = [kk in self.si for kk in range(rnn.d)]
+        self._memo: dict = {}
 
     def initial(self, q=None, stacks=None):
         h = self.rnn.state(q, stacks)
-        hd = np.array([int(h[i]) for i in self.di], dtype=np.int64)
+        hd = tuple(int(h[i]) for i in self.di)
         S = [int(h[i] * self.K) for i in self.si]
         return hd, S
 
-    def step(self, hd, S, tok: int):
+    def _candidates(self, hd: tuple, tok: int) -> list:
+        """The units that can be positive for this one-hot part and token, with their offsets D_i (memoised: a
+        function of (hd, tok) only)."""
+        key = (hd, tok)
+        got = self._memo.get(key)
+        if got is None:
+            D = self.Wd.dot(np.array(hd, dtype=np.int64)) + self.Ut[tok] + self.c
+            got = [(int(D[i]), self.Ws[i], self.cols[i]) for i in np.flatnonzero(D + self.up > 0).tolist()]
+            if len(self._memo) > 100_000:
+                self._memo.clear()
+            self._memo[key] = got
+        return got
+
+    def step(self, hd: tuple, S: list, tok: int):
         K = self.K
         for s in S:
             if not 0 <= s <= K:
                 raise ArithmeticError("a code outside [0, 1]")
-        D = self.Wd.dot(hd) + self.Ut[tok] + self.c
         out = [0] * self.rnn.d
-        for i in np.flatnonzero(D + self.up > 0).tolist():
-            pre = int(D[i]) * K
-            for j, w in self.Ws[i]:
+        for Di, ws, cols in self._candidates(hd, tok):
+            pre = Di * K
+            for j, w in ws:
                 pre += w * S[j]
             if pre > 0:
-                for kk, w in self.cols[i]:
+                for kk, w in cols:
                     out[kk] += w * pre
-        hd2 = np.empty(len(self.di), dtype=np.int64)
-        for n, kk in enumerate(self.di):
+        K4 = 4 * K
+        hd2 = []
+        for kk in self.di:
             v = out[kk]
-            if v % (4 * K):
+            if v % K4:
                 raise ArithmeticError("a one-hot coordinate is not an integer")
-            hd2[n] = max(v // (4 * K), 0)
+            hd2.append(v // K4 if v > 0 else 0)
         S2 = []
         for kk in self.si:
-            if out[kk] % 4:
+            v = out[kk]
+            if v % 4:
                 raise ArithmeticError("a division by 4 is not exact: a stack deeper than the scale allows")
-            S2.append(max(out[kk] // 4, 0))
-        return hd2, S2
+            S2.append(v // 4 if v > 0 else 0)
+        return tuple(hd2), S2
 
     def run(self, tokens, hd=None, S=None):
         if hd is None:

@@ -155,13 +155,33 @@ def _check_exhaustive(quick: bool, mutation=None) -> Verdict:
             return Verdict("not_equal", "exhaustive", why=f"k={k}: {r['errors']} of {r['instances']} instances wrong",
                            counterexample=r["first_error"], evidence={"per_k": rows})
     ks = list(_ks(quick))
+    spot = _exact_spot_checks(ks[-1], 50 if quick else 300, mutation)
+    if spot:
+        return Verdict("not_equal", "exhaustive", why="the exact Python-integer runner disagrees with the reference",
+                       counterexample=spot)
     return Verdict("equal", "exhaustive", evidence={
         "scope": {"k": [ks[0], ks[-1]], "instances": sum(x["instances"] for x in rows),
                   "s, t": "all in 1..k", "edge sets": "all k! per k"},
         "per_k": rows,
         "decides": "accept iff the walk from s ends at t (t reachable from s, t without out-edge); equal to "
                    "reachability on the sink-target instances",
-        "sink_target_instances": sum(x["sink_target_instances"] for x in rows)})
+        "sink_target_instances": sum(x["sink_target_instances"] for x in rows),
+        "exact_runner_spot_checks": f"{50 if quick else 300} random instances with k = {ks[-1]}"})
+
+
+def _exact_spot_checks(k: int, n: int, mutation=None) -> dict | None:
+    """``n`` random instances with k vertices through :func:`run` (Python integers, no batching or padding):
+    the first that disagrees with the reference, or None."""
+    from constructions.hardness.graph import edges_of_index, run, tokens_of, walk_end
+    net = _net(mutation)
+    rng = np.random.default_rng(k)
+    for _ in range(n):
+        e = edges_of_index(k, int(rng.integers(math.factorial(k))))
+        s, t = (int(v) for v in rng.integers(1, k + 1, size=2))
+        got = run(tokens_of(k, e, s, t), net)[0]
+        if got != walk_end(e, s, t):
+            return {"k": k, "edges": e, "s": s, "t": t, "network": int(got), "expected": int(not got)}
+    return None
 
 
 def _check_long(quick: bool, mutation=None) -> Verdict:

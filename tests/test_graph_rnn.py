@@ -176,3 +176,13 @@ def test_docs_tables_are_current():
     text = doc.read_text(encoding="utf-8")
     assert _render(text, _blocks(cheap=True)) == text, \
         "docs/hardness.md is stale: python -m proofs_check.hardness_graph_claims --write"
+
+
+def test_cli_rnn_graph_on_a_dask_scheduler(capsys):
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] not installed (optional extra)")
+    from reports.cli import main
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        assert main(["rnn-graph", "--k", "5", "--json", "--scheduler", cluster.scheduler_address]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["instances"] == 3000 and out["errors"] == 0

@@ -129,7 +129,14 @@ def test_stack_chunk_and_sequences_catch_mutants():
     assert HC.stack_chunk(((), 0, 6, 7, None)) == {"checked": 127, "counterexample": None}
     assert HC.stack_chunk(((), 0, 6, 7, "push-weight"))["counterexample"]
     assert HC.ops_chunk(("pop", 5, 6, None))["counterexample"] is None
-    assert HC.ops_chunk(("push1", 4, 5, "push-weight"))["counterexample"]
+    ce = HC.ops_chunk(("push1", 4, 5, "push-weight"))["counterexample"]
+    assert ce and S.ops_machine().run(ce["sequence"])[1][0] == ce["reference_top_first"]
+    rnn = HC.ops_rnn("push-weight")
+    try:
+        got = rnn.decode(rnn.run(ce["sequence"])[-1])[1][0]
+    except ValueError:  # the mutant's state is not even a stack code
+        got = None
+    assert got != ce["reference_top_first"]
 
 
 def test_unrolled_circuit_and_pieces():

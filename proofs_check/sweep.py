@@ -178,27 +178,32 @@ def _execute(fn, it, total, size, workers, scheduler, progress, desc, case_of=No
 
 
 def _ordered(submit, wait_one, chunks, width, bar, case_of):
-    """Submit chunks with at most ``width`` in flight; yield their results in order."""
+    """Submit chunks with at most ``width`` in flight; yield their results in order. On an error (or when the
+    caller stops reading) the chunks still in flight are cancelled."""
     pending = deque()  # (future, n_cases), in case order
     chunks = iter(chunks)
     exhausted = False
-    while True:
-        while not exhausted and len(pending) < width:
-            nxt = next(chunks, None)
-            if nxt is None:
-                exhausted = True
-                break
-            start, chunk = nxt
-            pending.append((submit(start, chunk), len(chunk)))
-        if not pending:
-            return
-        fut, n = pending.popleft()
-        res = wait_one(fut)
-        if res[0] == "error":
-            _raise_case_error(res, case_of)
-        if bar is not None:
-            bar.update(n)
-        yield from res[1]
+    try:
+        while True:
+            while not exhausted and len(pending) < width:
+                nxt = next(chunks, None)
+                if nxt is None:
+                    exhausted = True
+                    break
+                start, chunk = nxt
+                pending.append((submit(start, chunk), len(chunk)))
+            if not pending:
+                return
+            fut, n = pending.popleft()
+            res = wait_one(fut)
+            if res[0] == "error":
+                _raise_case_error(res, case_of)
+            if bar is not None:
+                bar.update(n)
+            yield from res[1]
+    finally:
+        for fut, _ in pending:
+            fut.cancel()
 
 
 def _local(fn, chunks, workers, bar, case_of):

@@ -112,7 +112,6 @@ def stack_chunk(case) -> dict:
     rnn = ops_rnn(mutant)
     K = 4 ** P
     tok = {t: i for i, t in enumerate(rnn.machine.tokens)}
-    d = rnn.d
     sidx, cidx = rnn.stack_index(0), [rnn.cache_index(0, c) for c in ("E", 0, 1)]
     h = np.array([int(v * K) for v in rnn.state()], dtype=np.int64)[None, :]
     for b in reversed(base):

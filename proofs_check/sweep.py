@@ -67,11 +67,13 @@ def _short(x: Any, limit: int = 120) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
-def _run_chunk(fn: Callable, start: int, chunk: list) -> tuple:
-    """Run ``fn`` on each case of a chunk; ``("ok", results)`` or ``("error", index, case repr, message)``.
+def _run_chunk(fn: Callable, start: int, chunk: list, keep: bool = False) -> tuple:
+    """Run ``fn`` on each case of a chunk; ``("ok", results)`` or ``("error", index, case repr, message,
+    where, exception)``.
 
     Errors are returned as plain strings (not raised), so that an exception that does not pickle still
-    reaches the caller, and the caller raises one :class:`SweepError` for every back end alike."""
+    reaches the caller, and the caller raises one :class:`SweepError` for every back end alike. In-process
+    (``keep``) the exception object rides along too and becomes the SweepError's ``__cause__``."""
     out = []
     for i, case in enumerate(chunk):
         try:
@@ -79,17 +81,17 @@ def _run_chunk(fn: Callable, start: int, chunk: list) -> tuple:
         except Exception as e:  # reported with the case that raised it
             last = traceback.format_exc(limit=-1).strip().splitlines()
             where = next((ln.strip() for ln in reversed(last) if ln.strip().startswith("File ")), "")
-            return ("error", start + i, _short(case), f"{type(e).__name__}: {e}", where)
+            return ("error", start + i, _short(case), f"{type(e).__name__}: {e}", where, e if keep else None)
     return ("ok", out)
 
 
 def _raise_case_error(res: tuple, case_of: Callable[[int], Any] | None = None):
-    _, index, case_repr, message, where = res
+    _, index, case_repr, message, where, cause = res
     case = case_of(index) if case_of else None
     msg = f"case {index} ({case_repr}) raised {message}".splitlines()[0]
     if where:
         msg += f" [{where}]"
-    raise SweepError(msg, index=index, case=case)
+    raise SweepError(msg, index=index, case=case) from cause
 
 
 def _check_args(fn, workers, scheduler, chunk_size):
@@ -166,7 +168,7 @@ def _execute(fn, it, total, size, workers, scheduler, progress, desc, case_of=No
             yield from _local(fn, _chunks(it, size), workers, bar, case_of)
         else:
             for start, chunk in _chunks(it, size):
-                res = _run_chunk(fn, start, chunk)
+                res = _run_chunk(fn, start, chunk, keep=True)
                 if res[0] == "error":
                     _raise_case_error(res, case_of)
                 if bar is not None:

@@ -90,3 +90,10 @@ def test_progress_bar_counts_cases(capsys):
     assert "squares" in err and "1000" in err
     assert sweep(_square_plus, CASES, progress=False) == WANT
     assert capsys.readouterr().err == ""
+
+
+def test_in_process_error_keeps_the_original_exception():
+    with pytest.raises(SweepError) as e:
+        sweep(_fails_on_13, range(20))
+    assert isinstance(e.value.__cause__, ValueError)
+    assert "test_sweep.py" in str(e.value)  # where it was raised

@@ -338,7 +338,7 @@ def all_assignments_case(case) -> dict:
 def mcvp_plan(quick: bool):
     """(big circuits: count, gates, window; circuits with unrestricted operands: count, gates; small circuits
     per input count, largest input count, gates)."""
-    return (3, 100, 4, 1, 40, 1, 6, 8) if quick else (200, 1000, 4, 2, 150, 2, 10, 10)
+    return (3, 100, 4, 1, 40, 1, 6, 8) if quick else (200, 1000, 8, 2, 150, 2, 10, 10)
 
 
 def check_mcvp(quick: bool, mutant=None) -> Verdict:
@@ -438,7 +438,8 @@ def depth_rows(ns):
 
 def check_unrolled(quick: bool) -> Verdict:
     """The unrolled circuit (build_rnn with the stack RNN's matrices as constants) evaluated exactly on a random
-    token stream equals the RNN's steps, and its depth is exactly n × depth(1) for every n measured."""
+    token stream equals the RNN's steps (and the two-stack MCVP RNN's circuit on the demo circuit's streams), and
+    its depth is exactly n × depth(1) for every n measured."""
     rnn = ops_rnn()
     n_eval = 12 if quick else 40
     rng = random.Random(5)
@@ -449,12 +450,25 @@ def check_unrolled(quick: bool) -> Verdict:
     want = rnn.run(toks)
     if any(Fraction(got[t][i]) != want[t][i] for t in range(n_eval) for i in range(rnn.d)):
         return Verdict("not_equal", "exhaustive", why="the unrolled circuit differs from the RNN")
+    # the two-stack MCVP RNN unrolled on the demo circuit's stream (every assignment of its two inputs)
+    from constructions.hardness.mcvp import DEMO_GATES, circuit_tokens
+    two = mcvp_rnn()
+    assignments = ((1, 0),) if quick else ((0, 0), (0, 1), (1, 0), (1, 1))
+    for xs in assignments:
+        toks2 = circuit_tokens(DEMO_GATES, xs)
+        c2 = unrolled_circuit(len(toks2), two)
+        x2 = np.array([list(two.token_vector(t)) for t in toks2], dtype=object)
+        got2 = c2.evaluate({"x": x2, "h0": two.state()}, domain="fraction")["h"]
+        want2 = two.run(toks2)
+        if any(Fraction(got2[t][i]) != want2[t][i] for t in range(len(toks2)) for i in range(two.d)):
+            return Verdict("not_equal", "exhaustive", why="the unrolled two-stack circuit differs from the RNN",
+                           counterexample={"inputs": list(xs)})
     ns = [1, 2, 4, 8, 16, 32] if quick else [1, 2, 4, 8, 16, 32, 64, 128, 256, 384]
     rows = depth_rows(ns)
     per = rows[0]["depth"]
     bad = [r for r in rows if r["depth"] != per * r["n"]]
     ev = {"depth_per_step": per, "rows": rows, "evaluated_steps": n_eval,
-          "scope": {"n": ns, "evaluated_n": n_eval}}
+          "scope": {"n": ns, "evaluated_n": n_eval, "two_stack_evaluated": {"circuit": "demo", "assignments": len(assignments)}}}
     if bad:
         return Verdict("not_equal", "exhaustive", why="depth is not n × depth(1)", counterexample=bad[0], evidence=ev)
     return Verdict("equal", "exhaustive", evidence=ev)

@@ -8,7 +8,8 @@ near the serial ones, mean the machine was shared.
 
 BLAS is limited to one thread per process (``OPENBLAS_NUM_THREADS=1`` and friends, set before numpy loads,
 unless already set), so that "serial" means one core and N workers mean N cores. The load average is printed
-with the figures: on a busy machine the speed-up is smaller.
+with the figures, and a probe of the parallelism the machine gives now (one pure-Python spin alone against N
+at once in N processes): on a busy or throttled machine the speed-up is smaller, and the probe says how much.
 
 Usage: python benchmarks/bench_sweep.py [--k 7] [--workers 2] [--repeat 3] [--dask]
 """
@@ -25,6 +26,29 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+
+def _spin(_=None) -> int:
+    s = 0
+    for i in range(3_000_000):
+        s += i
+    return s
+
+
+def capacity(workers: int) -> float:
+    """The machine's parallelism now: time of one pure-Python spin divided by the time of ``workers`` spins in
+    ``workers`` processes, × workers (about ``workers`` on idle cores, about 1 when only one core is free)."""
+    import multiprocessing as mp
+    t0 = time.perf_counter()
+    _spin()
+    one = time.perf_counter() - t0
+    procs = [mp.Process(target=_spin) for _ in range(workers)]
+    t0 = time.perf_counter()
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    return workers * one / (time.perf_counter() - t0)
 
 
 def _cpu() -> float:
@@ -55,6 +79,8 @@ def main() -> None:
     a = ap.parse_args()
     print(f"Thm 2 exhaustive check, k = {a.k}; machine: {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.2f} at start; best of {a.repeat}; BLAS threads {os.environ['OPENBLAS_NUM_THREADS']}")
+    print(f"parallel capacity now: {capacity(a.workers):.2f} of {a.workers} (one pure-Python spin alone vs "
+          f"{a.workers} at once in processes; the best speed-up to expect)")
     print(f"{'back end':<28} {'instances':>10} {'errors':>7} {'tasks':>6} {'seconds':>8} {'speed-up':>9} "
           f"{'CPU s':>7}")
     rows = [("serial (in-process)", {})]

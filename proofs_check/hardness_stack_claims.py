@@ -415,7 +415,8 @@ def check_mutant(quick: bool) -> Verdict:
     w = check_mcvp(True, "pop-bias") if not quick else None
     if v.status == "not_equal" and (w is None or w.status == "not_equal"):
         return Verdict("not_equal", "exhaustive", why="the mutants are rejected", counterexample=v.counterexample,
-                       evidence={"push-weight": v.why, "pop-bias": w.why if w is not None else "not run in quick mode"})
+                       evidence={"push-weight": v.why,
+                                 "pop-bias": w.why if w is not None else "not run in quick mode"})
     return Verdict("equal", "exhaustive", why="a mutant passed")
 
 

@@ -1,6 +1,7 @@
 """Benchmark of the sweep executor on the Thm 2 exhaustive check: every instance with k vertices (k!·k², 246,960
 for k = 7) through the graph-connectivity RNN, serially (one process), on N local processes, and optionally on
-a Dask LocalCluster of N single-threaded worker processes. Prints, per back end, the instances, errors, tasks,
+a Dask LocalCluster of N single-threaded worker processes (twice: with Dask's default worker environment, and
+without its ``MALLOC_TRIM_THRESHOLD_=65536``, which slows this numpy-heavy sweep). Prints, per back end, the instances, errors, tasks,
 the best of ``--repeat`` wall-clock times, the speed-up over the serial run, and the CPU seconds of that run
 (this process and its finished worker processes; "-" for Dask, whose workers outlive the run). CPU seconds
 well above wall seconds × 1 for the serial row, or a speed-up well below the worker count with CPU seconds
@@ -81,35 +82,46 @@ def main() -> None:
           f"{os.getloadavg()[0]:.2f} at start; best of {a.repeat}; BLAS threads {os.environ['OPENBLAS_NUM_THREADS']}")
     print(f"parallel capacity now: {capacity(a.workers):.2f} of {a.workers} (one pure-Python spin alone vs "
           f"{a.workers} at once in processes; the best speed-up to expect)")
-    print(f"{'back end':<28} {'instances':>10} {'errors':>7} {'tasks':>6} {'seconds':>8} {'speed-up':>9} "
+    print(f"{'back end':<42} {'instances':>10} {'errors':>7} {'tasks':>6} {'seconds':>8} {'speed-up':>9} "
           f"{'CPU s':>7}")
     rows = [("serial (in-process)", {})]
     rows.append((f"{a.workers} local processes", {"workers": a.workers}))
-    cluster = client = None
+    dask_rows = []
     if a.dask:
         try:
+            import dask
             import distributed
         except ImportError:
-            print("(dask[distributed] is not installed: no LocalCluster row)")
+            print("(dask[distributed] is not installed: no LocalCluster rows)")
         else:
-            cluster = distributed.LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True,
-                                               dashboard_address=None)
-            client = distributed.Client(cluster)
-            rows.append((f"Dask LocalCluster ({a.workers}×1)", {"scheduler": client}))
+            # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (distributed.nanny.pre-spawn-environ);
+            # the second cluster starts them without it, to show what it costs this sweep's many numpy arrays
+            env = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+            no_trim = {k: v for k, v in env.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+            dask_rows = [("Dask LocalCluster", env), ("Dask, no MALLOC_TRIM_THRESHOLD_", no_trim)]
     base = None
-    try:
-        for label, kw in rows:
-            r, sec, cpu = timed(a.k, a.repeat, **kw)
-            base = base or sec
-            cpu_text = f"{cpu:7.2f}" if "scheduler" not in kw else f"{'-':>7}"  # Dask workers outlive the run
-            print(f"{label:<28} {r['instances']:>10,} {r['errors']:>7,} {r['cases']:>6,} {sec:>8.2f} "
-                  f"{base / sec:>8.2f}× {cpu_text}")
-        print(f"load average {os.getloadavg()[0]:.2f} at the end")
-    finally:
-        if client is not None:
-            client.close()
-            cluster.close()
 
+    def row(label, kw):
+        nonlocal base
+        r, sec, cpu = timed(a.k, a.repeat, **kw)
+        base = base or sec
+        cpu_text = f"{cpu:7.2f}" if "scheduler" not in kw else f"{'-':>7}"  # Dask workers outlive the run
+        print(f"{label:<42} {r['instances']:>10,} {r['errors']:>7,} {r['cases']:>6,} {sec:>8.2f} "
+              f"{base / sec:>8.2f}× {cpu_text}", flush=True)
+
+    for label, kw in rows:
+        row(label, kw)
+    for label, spawn_env in dask_rows:  # one cluster at a time, closed before the next
+        # the setting must hold while the cluster lives: nannies read it when they (re)start a worker; they
+        # also leave it in this process's environment, which later workers would inherit, so drop it here
+        if "MALLOC_TRIM_THRESHOLD_" not in spawn_env:
+            os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": spawn_env}), \
+                distributed.LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True,
+                                         dashboard_address=None, silence_logs=40) as cluster, \
+                distributed.Client(cluster) as client:
+            row(f"{label} ({a.workers}×1)", {"scheduler": client})
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 if __name__ == "__main__":
     main()

@@ -31,8 +31,9 @@ multiply an unbounded number by a flag exactly, so the construction avoids it):
 * reading t, each 0: R -= 1; at ``$``: acc ← [R = 0] = [cur = t].
 
 ``[R < cur]`` is ``relu(cur-R) - relu(cur-R-1)``, exact on integers; conjunctions of 0/1 values are
-``relu(a + b + … - (count - 1))``. |state| ≤ max(k, t) + 1, so the state has O(log k) = O(log n) bits
-(n ≥ k: the stream is at least as long as its largest block).
+``relu(a + b + … - (count - 1))``. Every |state value| is at most k (cur ≤ k; R lies between cur - k and k)
+and every hidden value at most k + 1, so the state has O(log k) = O(log n) bits (n ≥ k: the stream is at
+least as long as its largest block).
 
 :func:`graph_rnn_weights` gives the matrices (integer numpy object arrays) and the unit names;
 :func:`run` runs a token stream in exact integers; :func:`run_batch` runs many streams at once (float64 BLAS

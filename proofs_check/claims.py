@@ -199,7 +199,7 @@ def run_claim(claim: Claim, quick: bool = False) -> ClaimResult:
 _LOADED = False
 _BUILTIN_MODULES = ("builtin_claims", "engine_claims", "threshold_claims", "bits_claims", "lowering_claims",
                     "transformer_claims", "barrington_claims", "wfa_claims",
-                    "products_claims", "hardness_stack_claims")  # each has load(), which calls register()
+                    "products_claims", "hardness_stack_claims", "hardness_graph_claims")  # each has load(), which calls register()
 
 
 def load_builtin() -> None:

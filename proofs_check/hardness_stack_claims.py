@@ -15,7 +15,7 @@ the unrolled RNN circuits, and Prop 1 / Cor 1 of Merrill et al. 2026 (v3), with 
 * ``prop1-cor1-upper-bounds`` (open) — why this library does not prove them.
 
 The big sweeps run through :func:`proofs_check.sweep.sweep` (:func:`configure` sets workers or a scheduler).
-``python -m proofs_check.hardness_stack_claims`` prints the tables of ``docs/hardness_stack.md``; ``--write``
+``python -m proofs_check.hardness_stack_claims`` prints the Thm 1 tables of ``docs/hardness.md``; ``--write``
 rewrites them, ``--check`` exits 1 when the file differs, ``--run [--quick] [--workers N]`` runs the claims.
 """
 from __future__ import annotations
@@ -687,7 +687,7 @@ def plan_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-_DOC = "docs/hardness_stack.md"
+_DOC = "docs/hardness.md"
 
 
 def _render(text: str) -> str:

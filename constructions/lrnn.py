@@ -34,6 +34,7 @@ import numpy as np
 from circuits import WIRE, Circuit, CircuitError
 
 from .linalg import matmul, tree_sum
+from . import scans as _scans
 from .scans import SCHEDULES, schedule
 
 __all__ = ["FAMILIES", "Transitions", "free_transitions", "token_transitions", "scan_states", "iterated_product",
@@ -295,7 +296,20 @@ def _run_scan(c: Circuit, tr: Transitions, sched, with_b: bool, want_a: bool):
                 res = _compose(c, tr, pools.get(int(f2[sel[0]]), later[sel]),
                                pools.get(int(forms[earlier[sel[0]]]), earlier[sel]))
                 pools.put(int(forms[new[sel[0]]]), new[sel], res)
+    if _scans._RECORD is not None:  # a drawing groups the gates by combine (scans.recording)
+        _scans._RECORD.append((sched, _node_wires(pools, keep, bstore)))
     return pools, bstore
+
+
+def _node_wires(pools: _Pools, keep: np.ndarray, bstore) -> list:
+    """Per scan node, the wire ids of its b part (if built) and A parts (if kept), as one 1-d array."""
+    out = []
+    for v in range(pools.forms.size):
+        parts = [] if bstore is None else [np.asarray(bstore[v]).ravel()]
+        if keep[v]:
+            parts += [np.asarray(a).ravel() for a in pools.get(int(pools.forms[v]), np.array([v])).values()]
+        out.append(np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+    return out
 
 
 def scan_states(c: Circuit, tr: Transitions, h0, scan: str = "brent-kung", final_only: bool = False) -> np.ndarray:

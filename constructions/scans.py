@@ -30,6 +30,7 @@ freely.  See ``docs/scans.md`` for descriptions, sources and closed forms.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import operator
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ __all__ = [
     "exact_size",
     "exact_depth",
     "n_sym",
+    "recording",
 ]
 
 SCHEDULES: tuple[str, ...] = (
@@ -591,6 +593,23 @@ def schedule(name: str, n: int) -> Schedule:
 # Generic runner
 # --------------------------------------------------------------------------
 
+#: None, or the list of a :func:`recording` block: every scan built by :func:`run` (and by the LRNN builder)
+#: then appends ``(schedule, node_wires)``, ``node_wires[v]`` the 1-d array of wire ids holding node v's value
+#: (negative entries: parts not built). Drawings use it to group gates by combine; off, it costs one test.
+_RECORD: list | None = None
+
+
+@contextlib.contextmanager
+def recording():
+    """Record the scans built inside the block (see ``_RECORD``); yields the list they are appended to."""
+    global _RECORD
+    prev, _RECORD = _RECORD, []
+    try:
+        yield _RECORD
+    finally:
+        _RECORD = prev
+
+
 
 def run(sched: Schedule, leaves, combine: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
     """Evaluate ``sched`` on ``leaves`` with a vectorised ``combine``.
@@ -629,6 +648,8 @@ def run(sched: Schedule, leaves, combine: Callable[[np.ndarray, np.ndarray], np.
             store = store.astype(dt)
         store[off : off + k] = out
         off += k
+    if _RECORD is not None:
+        _RECORD.append((sched, [np.asarray(v).ravel() for v in store]))
     return store[sched.prefix]
 
 

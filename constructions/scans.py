@@ -610,7 +610,6 @@ def recording():
         _RECORD = prev
 
 
-
 def run(sched: Schedule, leaves, combine: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
     """Evaluate ``sched`` on ``leaves`` with a vectorised ``combine``.
 

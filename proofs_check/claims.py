@@ -178,7 +178,11 @@ def _run_check(chk: Check, quick: bool) -> CheckResult:
 
 
 def run_claim(claim: Claim, quick: bool = False) -> ClaimResult:
-    results = [_run_check(chk, quick) for chk in claim.checks]
+    return conclude(claim, [_run_check(chk, quick) for chk in claim.checks])
+
+
+def conclude(claim: Claim, results: list[CheckResult]) -> ClaimResult:
+    """The claim's status from the results of its checks (in the order of ``claim.checks``)."""
     if claim.why_open:
         return ClaimResult(claim, "open", results)
     if not claim.checks or any(not r.ok for r in results):
@@ -212,9 +216,42 @@ def load_builtin() -> None:
             importlib.import_module(f"{__package__}.{mod}").load()
 
 
-def run_claims(ids=None, quick: bool = False, fail_fast: bool = False) -> list[ClaimResult]:
+# How the checks' own big sweeps run (:func:`proofs_check.sweep.sweep` options); claim modules read it through
+# :func:`sweep_options`. ``run_claims`` sets it for the length of one run.
+SWEEP_OPTIONS = {"workers": None, "scheduler": None, "progress": None}
+
+
+def sweep_options() -> dict:
+    """The sweep options a check passes to :func:`proofs_check.sweep.sweep` for its own cases."""
+    return dict(SWEEP_OPTIONS)
+
+
+def configure_sweeps(workers=None, scheduler=None, progress=None) -> None:
+    SWEEP_OPTIONS.update(workers=workers, scheduler=scheduler, progress=progress)
+
+
+def _builtin(claim: Claim) -> bool:
+    """A claim that every worker can load by its id (registered by a module of this package)."""
+    return all(getattr(ch.fn, "__module__", "").startswith(f"{__package__}.") for ch in claim.checks)
+
+
+def _check_case(case: tuple) -> CheckResult:
+    """One check of one claim, by ids (the unit of work of a parallel ``run_claims``)."""
+    cid, index, quick = case
+    load_builtin()
+    return _run_check(REGISTRY[cid].checks[index], quick)
+
+
+def run_claims(ids=None, quick: bool = False, fail_fast: bool = False, *, workers: int | None = None,
+               scheduler=None, progress: bool | None = None) -> list[ClaimResult]:
     """Run the claims (all, or ``ids`` in that order). ``fail_fast``: stop after the first failed claim (the
-    exit status of ``verify`` is the same; the table is shorter)."""
+    exit status of ``verify`` is the same; the table is shorter).
+
+    ``workers=N`` (N ≥ 2) or ``scheduler=ADDRESS`` runs the checks through :func:`proofs_check.sweep.sweep`:
+    with several claims every check of every claim is one case (the checks' own sweeps then run in their
+    worker); with one claim its checks run here and their own sweeps get the workers. The results are the same
+    and in the same order either way (with ``fail_fast`` every check runs, and the list stops at the first
+    failed claim). Claims registered outside this package (at run time) run in this process."""
     load_builtin()
     if ids:
         unknown = [i for i in ids if i not in REGISTRY]
@@ -223,11 +260,32 @@ def run_claims(ids=None, quick: bool = False, fail_fast: bool = False) -> list[C
         claims = [REGISTRY[i] for i in ids]
     else:
         claims = list(REGISTRY.values())
-    results = []
-    for c in claims:
-        results.append(run_claim(c, quick))
-        if fail_fast and results[-1].status == "failed":
-            break
-    return results
-
-
+    parallel = (workers is not None and workers > 1) or scheduler is not None
+    saved = dict(SWEEP_OPTIONS)
+    try:
+        if parallel and len(claims) > 1 and all(_builtin(c) for c in claims):
+            from .sweep import sweep
+            configure_sweeps(progress=False)  # the checks' own sweeps run serially inside their worker
+            cases = [(c.id, i, quick) for c in claims for i in range(len(c.checks))]
+            flat = sweep(_check_case, cases, workers=workers, scheduler=scheduler, chunk_size=1,
+                         progress=progress, desc="claims")
+            results, at = [], 0
+            for c in claims:
+                results.append(conclude(c, flat[at:at + len(c.checks)]))
+                at += len(c.checks)
+            if fail_fast:
+                bad = next((k for k, r in enumerate(results) if r.status == "failed"), None)
+                if bad is not None:
+                    results = results[:bad + 1]
+            return results
+        if parallel:
+            configure_sweeps(workers=workers, scheduler=scheduler, progress=progress)
+        results = []
+        for c in claims:
+            results.append(run_claim(c, quick))
+            if fail_fast and results[-1].status == "failed":
+                break
+        return results
+    finally:
+        SWEEP_OPTIONS.clear()
+        SWEEP_OPTIONS.update(saved)

@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from .claims import Check, Claim, register
+from .claims import Check, Claim, register, sweep_options
 from .verdict import Verdict
 
 __all__ = ["graph_chunk", "exhaustive", "summary", "long_chains", "NEGATIVE_MUTATION", "MAX_K_CLI", "load"]
@@ -145,7 +145,7 @@ def _ks(quick):
 def _check_exhaustive(quick: bool, mutation=None) -> Verdict:
     rows = []
     for k in _ks(quick):
-        r = exhaustive(k, mutation=mutation)
+        r = exhaustive(k, mutation=mutation, **sweep_options())
         rows.append(summary(r))
         if r["instances"] != r["formula_instances"] or r["sink_target"] != r["formula_sink_target"]:
             return Verdict("undecided", "enumeration", why=f"k={k}: enumerated {r['instances']} instances "

@@ -26,20 +26,18 @@ from fractions import Fraction
 
 import numpy as np
 
-from .claims import Check, Claim, register
+from .claims import Check, Claim, configure_sweeps, register, sweep_options
 from .verdict import Verdict
 
-SWEEP = {"workers": None, "scheduler": None, "progress": None}
-
-
 def configure(workers=None, scheduler=None, progress=None) -> None:
-    """How the big sweeps run (see :func:`proofs_check.sweep.sweep`)."""
-    SWEEP.update(workers=workers, scheduler=scheduler, progress=progress)
+    """How the big sweeps run (see :func:`proofs_check.sweep.sweep`); the same as
+    :func:`proofs_check.claims.configure_sweeps`."""
+    configure_sweeps(workers=workers, scheduler=scheduler, progress=progress)
 
 
 def _sweep(fn, cases, desc):
     from .sweep import sweep
-    return sweep(fn, cases, chunk_size=1, desc=desc, **SWEEP)
+    return sweep(fn, cases, chunk_size=1, desc=desc, **sweep_options())
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 
 from circuits import Circuit, CircuitError, __version__
 
@@ -17,9 +18,59 @@ class UsageError(Exception):
     pass
 
 
+class _Names:
+    """A registry's names as argparse ``choices``, read when first needed (a help text, or checking a value), so
+    building the parser loads no registry. ``also``: further accepted values that are not listed (aliases)."""
+
+    def __init__(self, noun: str, load, also=None):
+        self.noun = noun
+        self._load, self._also = load, also
+        self._names: tuple | None = None
+
+    def names(self) -> tuple:
+        if self._names is None:
+            self._names = tuple(self._load())
+        return self._names
+
+    def __iter__(self):
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        return len(self.names())
+
+    def __contains__(self, value) -> bool:
+        return value in self.names() or (self._also is not None and value in self._also())
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and epilogs: a paragraph whose lines are indented is kept as written (tables, examples), any
+    other is wrapped. Help texts wrap as usual, but never inside a hyphenated name (kogge-stone)."""
+
+    def _fill_text(self, text, width, indent):
+        out = []
+        for para in text.split("\n\n"):
+            lines = para.splitlines()
+            if any(ln[:1].isspace() for ln in lines):
+                out.append("\n".join(indent + ln for ln in lines))
+            else:
+                out.append(textwrap.fill(" ".join(para.split()), width, initial_indent=indent,
+                                         subsequent_indent=indent, break_on_hyphens=False))
+        return "\n\n".join(out)
+
+    def _split_lines(self, text, width):
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def _check_value(self, action, value):
+        names = action.choices
+        if isinstance(names, _Names) and value not in names:
+            raise argparse.ArgumentError(action, f"unknown {names.noun} {value!r}; choose one of "
+                                                 f"{', '.join(names)}")
+        super()._check_value(action, value)
 
 
 def _int_arg(lo: int, hi: int | None = None):
@@ -37,16 +88,45 @@ def _int_arg(lo: int, hi: int | None = None):
     return parse
 
 
+def _registry(module: str, name: str):
+    """A loader of ``module.name`` (a registry of names: a dict, tuple or list; a callable is called)."""
+    def load():
+        import importlib
+        obj = getattr(importlib.import_module(module), name)
+        return obj() if callable(obj) else obj
+    return load
+
+
+def _claim_ids() -> list[str]:
+    from proofs_check.claims import REGISTRY, load_builtin
+    load_builtin()
+    return list(REGISTRY)
+
+
+MODEL_NAMES = _Names("model", _registry("constructions.models", "model_names"))
+SCAN_NAMES = _Names("scan", _registry("constructions.scans", "SCHEDULES"))
+SCHEDULE_NAMES = _Names("schedule", _registry("constructions.scans", "SCHEDULES"))
+BASES = _Names("basis", _registry("constructions.models", "MODEL_BASES"))
+ADDER_NAMES = _Names("adder", _registry("constructions.bits", "ADDERS"))
+MULTIPLIER_NAMES = _Names("multiplier", _registry("constructions.bits", "MULTIPLIERS"))
+COMPARISONS = _Names("comparison", _registry("constructions.models", "COMPARATOR_OPS"),
+                     also=lambda: _registry("constructions.models", "COMPARATOR_OPS")().values())
+ACTIVATIONS = _Names("activation", _registry("constructions.rnn", "ACTIVATIONS"))
+CLAIM_IDS = _Names("claim", _claim_ids)
+
+
 def _add_model_options(p, need_model: bool = False, build: bool = True) -> None:
     from constructions.models import MAX_D, MAX_N
     g = p.add_argument_group("model (instead of FILE)")
-    g.add_argument("--model", required=need_model,
-                   help="diagonal, pd, dplr, dense (LRNN families), rnn, transformer, or a named architecture "
-                        "(see 'lrnn-circuits models')")
+    g.add_argument("--model", required=need_model, choices=MODEL_NAMES, metavar="NAME",
+                   help="the model to build, one of: %(choices)s (LRNN families, the nonlinear RNN, the "
+                        "transformer, bit-level blocks and named architectures; 'lrnn-circuits models' describes "
+                        "each)")
     g.add_argument("--n", type=_int_arg(1, MAX_N), help="sequence length (default 8)")
     g.add_argument("--d", type=_int_arg(1, MAX_D), help="state dimension (default 2)")
     g.add_argument("--rank", type=_int_arg(1), help="DPLR rank (default 1); deltaproduct: Householder factors")
-    g.add_argument("--scan", help="prefix schedule (default brent-kung)")
+    g.add_argument("--scan", choices=SCAN_NAMES, metavar="SCAN",
+                   help="prefix schedule, one of: %(choices)s (default brent-kung)")
     g.add_argument("--final-only", action="store_true", help="only the last state (balanced reduction)")
     g.add_argument("--mode", choices=["free", "token"],
                    help="LRNN families. free: parameters are inputs; token: one-hot tokens choose constant "
@@ -56,17 +136,22 @@ def _add_model_options(p, need_model: bool = False, build: bool = True) -> None:
     g.add_argument("--m", type=_int_arg(1), help="rnn and some presets: input dimension per step (default 1); "
                                                  "iterated-add: how many numbers")
     g.add_argument("--hidden", type=_int_arg(1), help="rnn: hidden width of an MLP step")
-    g.add_argument("--act", choices=["relu", "step"], help="rnn: activation (default relu)")
+    g.add_argument("--act", choices=ACTIVATIONS, metavar="ACT", help="rnn: activation: %(choices)s (default relu)")
     b = p.add_argument_group("bit level (arithmetic models lowered to bits, and the blocks adder, multiplier, "
                              "comparator, iterated-add)")
-    b.add_argument("--basis", help="arithmetic (default), boolean or threshold: lower the arithmetic circuit to "
-                                   "p-bit numbers; iterated-add and transformer: threshold (default) or boolean")
+    b.add_argument("--basis", choices=BASES, metavar="BASIS",
+                   help="one of: %(choices)s. LRNN families and linear architectures: arithmetic (default), or "
+                        "lowered to P-bit numbers over boolean or threshold gates; iterated-add and transformer: "
+                        "threshold (default) or boolean")
     b.add_argument("--precision", type=_integer, metavar="P", help="bits per number (required below arithmetic)")
     b.add_argument("--number", help="wrap (integers mod 2^P, default) or fixed:F (two's-complement fixed point, "
                                     "F fraction bits)")
-    b.add_argument("--adder", help="boolean: ripple or a prefix schedule (default sklansky)")
-    b.add_argument("--multiplier", help="boolean: dadda (default), wallace or array")
-    b.add_argument("--op", help="comparator: lt (default), le, gt, ge, eq, ne")
+    b.add_argument("--adder", choices=ADDER_NAMES, metavar="ADDER",
+                   help="boolean: the adder's carry chain, one of: %(choices)s (default sklansky)")
+    b.add_argument("--multiplier", choices=MULTIPLIER_NAMES, metavar="MUL",
+                   help="boolean: one of: %(choices)s (default dadda)")
+    b.add_argument("--op", choices=COMPARISONS, metavar="OP",
+                   help="comparator: one of: %(choices)s (default lt)")
     b.add_argument("--signed", action="store_true", help="comparator: two's-complement operands")
     t = p.add_argument_group("transformer (--model transformer: random nonzero weights, --seed chooses them)")
     t.add_argument("--layers", type=_int_arg(1, 64), help="layers (default 1)")
@@ -255,9 +340,35 @@ def cmd_compare(a) -> int:
     return 0
 
 
+def _model_flags(name: str) -> tuple[list[str], list[str]]:
+    """The command-line flags of a model's options: (its own, the lowering's to bits)."""
+    from constructions.models import LOWER_OPTIONS, applicable, model_options
+    kind, _ = applicable(name)
+    flags = [o for o in model_options(name) if o in ("n", "d") + _MODEL_OPTIONS]
+    bits = [o for o in flags if kind in ("lrnn", "preset") and o in LOWER_OPTIONS]
+    return ["--" + o.replace("_", "-") for o in flags if o not in bits], ["--" + o for o in bits]
+
+
 def cmd_models(a) -> int:
-    from constructions.models import model_names
-    print("\n".join(model_names()))
+    from constructions.models import applicable, model_description, model_names, model_options
+    names = model_names()
+    if a.names:
+        print("\n".join(names))
+        return 0
+    rows = []
+    for m in names:
+        own, bits = _model_flags(m)
+        rows.append({"name": m, "kind": applicable(m)[0], "description": model_description(m),
+                     "options": model_options(m), "flags": own + bits, "_own": own, "_bits": bits})
+    if a.json:
+        print(json.dumps([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows], indent=2))
+        return 0
+    w = max(len(m) for m in names)
+    for r in rows:
+        opts = " ".join(r["_own"]) or "no options"
+        if r["_bits"]:
+            opts += f"; to bits {' '.join(r['_bits'][:2])} …"
+        print(f"{r['name']:<{w}}  {r['description']} — {opts}")
     return 0
 
 
@@ -265,11 +376,17 @@ def cmd_verify(a) -> int:
     import time
 
     from proofs_check.claims import run_claims
+    from proofs_check.sweep import SweepError
+    if a.workers is not None and a.scheduler is not None:
+        raise UsageError("give --workers (local processes) or --scheduler (a Dask cluster), not both")
     t0 = time.perf_counter()
     try:
-        results = run_claims(a.claim, quick=a.quick, fail_fast=a.fail_fast)
+        results = run_claims(a.claim, quick=a.quick, fail_fast=a.fail_fast, workers=a.workers,
+                             scheduler=a.scheduler, progress=None if not a.json else False)
     except KeyError as e:
         raise UsageError(str(e).strip("'\""))
+    except SweepError as e:
+        raise UsageError(str(e)) from None
     elapsed = time.perf_counter() - t0
     failed = [r for r in results if r.status == "failed"]
     if a.json:
@@ -485,19 +602,94 @@ def cmd_stack_demo(a) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="lrnn-circuits",
-                description="Recurrent and attention models as explicit circuits: size, depth, drawings, export.")
-    p.add_argument("--version", action="version", version=f"lrnn-circuits {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+#: each command's examples as (invocation, comment): its --help shows them all, the top-level help the first that
+#: runs the command itself (an example list may first write the files the command reads)
+EXAMPLES = {
+    "info": [("lrnn-circuits info --model dplr --n 16 --d 4 --rank 2", ""),
+             ("lrnn-circuits info --model comparator --precision 8 --op le --json", "")],
+    "draw": [("lrnn-circuits draw --model diagonal --n 8 --d 1 -o diagonal.svg", ""),
+             ("lrnn-circuits draw --model dense --n 64 --summary-above 500 -o dense.svg", "a summary drawing")],
+    "export": [("lrnn-circuits export --model parity --n 16 --format aiger -o parity.aig", "for ABC"),
+               ("lrnn-circuits export --model pd --n 8 --d 3 --format json -o pd.json", "")],
+    "schedule": [("lrnn-circuits schedule brent-kung --n 1024", ""),
+                 ("lrnn-circuits schedule kogge-stone --n 4096 --json", "")],
+    "stats": [("lrnn-circuits stats --model deltanet --n 64 --d 4", ""),
+              ("lrnn-circuits stats --model dense --n 8 --basis boolean --precision 4", "lowered to 4-bit gates"),
+              ("lrnn-circuits stats --model mamba --n 1048576 --formula-only", "closed form, nothing built")],
+    "compare": [("lrnn-circuits compare --n-max 256 --precision 4", ""),
+                ("lrnn-circuits compare --n-min 16 --n-max 1024 --json", "")],
+    "models": [("lrnn-circuits models", ""), ("lrnn-circuits models --names", "one name a line")],
+    "verify": [("lrnn-circuits verify --quick", "every claim, smaller grids"),
+               ("lrnn-circuits verify --claim affine-assoc --claim barrington", "")],
+    "equiv": [("lrnn-circuits export --model diagonal --n 8 --scan sklansky --format json -o sk.json", ""),
+              ("lrnn-circuits export --model diagonal --n 8 --scan serial --format json -o se.json", ""),
+              ("lrnn-circuits equiv sk.json se.json", "equal: two schedules, the same states")],
+    "report": [("lrnn-circuits report -o report", "then open report/index.html")],
+    "tracr": [("lrnn-circuits tracr make_length --vocab a,b,c --max-seq-len 4", "")],
+    "barrington": [("lrnn-circuits barrington 'x1 & ~x2 | x3'", ""),
+                   ("lrnn-circuits barrington 'x1 ^ x2' --circuit --json", "")],
+    "rnn-graph": [("lrnn-circuits rnn-graph --k 4", ""),
+                  ("lrnn-circuits rnn-graph --k 7 --workers 2", "two local processes")],
+    "stack-demo": [("lrnn-circuits stack-demo --inputs 10", ""), ("lrnn-circuits stack-demo --inputs 11 --json", "")],
+}
 
-    s = sub.add_parser("info", help="size, depth and gate counts of a circuit file")
+#: the width the command table of the top-level help is wrapped to
+_TABLE_WIDTH = 79
+
+
+def _example_line(cmd: str, comment: str) -> str:
+    return f"$ {cmd}" + (f"   # {comment}" if comment else "")
+
+
+def headline_example(command: str) -> str:
+    """The example of ``command`` the top-level help shows: the first that runs the command itself."""
+    return next(e for e, _ in EXAMPLES[command] if e.split()[1] == command)
+
+
+def _document(p: argparse.ArgumentParser, sub) -> None:
+    """Give every command its examples (epilog) and a description (its help, where none is given), and the
+    top-level help the table of commands: name, what it does, an example."""
+    helps = {a.dest: a.help for a in sub._choices_actions}
+    rows = []
+    w = max(len(name) for name in sub.choices) + 2
+    for name, parser in sub.choices.items():
+        parser.formatter_class = _Formatter
+        if parser.description is None:
+            parser.description = helps[name][:1].upper() + helps[name][1:] + "."
+        examples = EXAMPLES.get(name, [])
+        if examples:
+            parser.epilog = "examples:\n" + "\n".join("  " + _example_line(*e) for e in examples)
+        lines = textwrap.wrap(helps[name], _TABLE_WIDTH - 2 - w, break_on_hyphens=False) or [""]
+        rows.append(f"  {name:<{w}}{lines[0]}")
+        rows += [" " * (2 + w) + ln for ln in lines[1:]]
+        if examples:
+            rows.append(" " * (2 + w) + "$ " + headline_example(name))
+    p.epilog = ("commands:\n" + "\n".join(rows) + "\n\n"
+                "Each command's --help gives its options, the names they accept, and examples.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="lrnn-circuits", usage="%(prog)s [-h] [--version] COMMAND [OPTIONS]",
+                description="Recurrent and attention models as explicit circuits: size, depth, drawings, export, "
+                            "verification of the claims, and a report.",
+                formatter_class=_Formatter)
+    p.add_argument("--version", action="version", version=f"lrnn-circuits {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, help=argparse.SUPPRESS,
+                           prog=p.prog)
+
+    s = sub.add_parser("info", help="size, depth and gate counts of a circuit file or a model",
+                       description="Size, depth, inputs, outputs, fan-in, fan-out, width and gate counts by op of "
+                                   "a circuit: read from FILE, or built from --model and its options (after a "
+                                   "size check against the available memory).")
     s.add_argument("file", nargs="?", help="circuit file (.json, .npz or .aig)")
     _add_model_options(s)
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.set_defaults(func=cmd_info)
 
-    s = sub.add_parser("draw", help="draw a circuit to SVG or PNG")
+    s = sub.add_parser("draw", help="draw a circuit to SVG or PNG",
+                       description="Draw a circuit (FILE, or built from --model) with graphviz, one node per gate; "
+                                   "above --summary-above gates, a summary drawing instead. The format follows "
+                                   "the extension of -o: .svg, .png, or .dot for the graphviz source.")
     s.add_argument("file", nargs="?", help="circuit file, or use --model")
     _add_model_options(s)
     s.add_argument("-o", "--output", required=True, help="OUT.svg, OUT.png or OUT.dot")
@@ -505,32 +697,46 @@ def build_parser() -> argparse.ArgumentParser:
                    help="above this many gates draw a summary (default 2000)")
     s.set_defaults(func=cmd_draw)
 
-    s = sub.add_parser("export", help="convert a circuit (or build a model) to a file format")
+    s = sub.add_parser("export", help="convert a circuit (or build a model) to a file format",
+                       description="Write a circuit (FILE, or built from --model) in one of the formats: json and "
+                                   "npz (this library's, loadable again), aiger and blif (boolean circuits, for "
+                                   "ABC and other tools), graphml and dot (graphs). The file is written whole or "
+                                   "not at all.")
     s.add_argument("file", nargs="?", help="circuit file, or use --model")
     _add_model_options(s)
-    s.add_argument("--format", required=True, choices=EXPORT_FORMATS)
-    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--format", required=True, choices=EXPORT_FORMATS, metavar="FORMAT",
+                   help="one of: %(choices)s")
+    s.add_argument("-o", "--output", required=True, help="output file; its extension must match FORMAT")
     s.add_argument("--summary-above", type=_int_arg(1), default=2000, metavar="GATES",
                    help="for --format dot: above this many gates, a summary (default 2000)")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("schedule", help="size and depth of a prefix schedule (in combine nodes)")
-    s.add_argument("name", help="serial, sklansky, kogge-stone, brent-kung, ladner-fischer, han-carlson, "
-                                "blelloch, reduce")
-    s.add_argument("--n", type=_int_arg(1, 2**62), required=True)
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("schedule", help="size and depth of a prefix schedule (in combine nodes)",
+                       description="Size (combine nodes) and depth (levels) of a parallel prefix schedule over n "
+                                   "elements, the skeleton every LRNN circuit is built on ('reduce' computes the "
+                                   "last prefix only).")
+    s.add_argument("name", choices=SCHEDULE_NAMES, metavar="NAME", help="the schedule, one of: %(choices)s")
+    s.add_argument("--n", type=_int_arg(1, 2**62), required=True, help="number of elements")
+    s.add_argument("--json", action="store_true", help='{"schedule", "n", "size", "depth"}')
     s.set_defaults(func=cmd_schedule)
 
-    s = sub.add_parser("stats", help="build a model's circuit and print its size, depth and gate counts")
+    s = sub.add_parser("stats", help="build a model's circuit and print its size, depth and gate counts",
+                       description="Build a model's circuit and measure it: size, depth, gate counts, and the "
+                                   "closed form it is checked against where one exists. Lowered models also give "
+                                   "the arithmetic circuit they lower, boolean ones their AIG as ABC counts it. "
+                                   "--formula-only builds nothing and takes any n.")
     _add_model_options(s, need_model=True)
     s.add_argument("--formula-only", action="store_true",
                    help="do not build: size and depth from the closed forms (any n)")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
     s.set_defaults(func=cmd_stats)
 
-    s = sub.add_parser("compare", help="the headline table: depth and size against n for the nonlinear RNN, "
-                                       "LRNNs (arithmetic and p-bit boolean) and a transformer layer "
-                                       "(threshold and boolean)")
+    s = sub.add_parser("compare", help="the headline table: depth and size against n, model by model",
+                       description="The headline table: depth and size against n (doubling from --n-min to "
+                                   "--n-max) for the nonlinear RNN, the LRNNs (arithmetic and p-bit boolean) and "
+                                   "a transformer layer (threshold and boolean). Circuits up to --max-gates are "
+                                   "built; larger ones come from closed forms, models or fits, and the table says "
+                                   "which.")
     s.add_argument("--n-min", type=_int_arg(2, 2**20), default=8, help="smallest n (default 8); n doubles")
     s.add_argument("--n-max", type=_int_arg(2, 2**20), default=4096, help="largest n (default 4096)")
     s.add_argument("--precision", type=_int_arg(2, 16), default=8, help="bits p (default 8)")
@@ -541,7 +747,12 @@ def build_parser() -> argparse.ArgumentParser:
                                                        '"n", "size", "depth", "how"}, …]}')
     s.set_defaults(func=cmd_compare)
 
-    s = sub.add_parser("models", help="list the model names")
+    s = sub.add_parser("models", help="the models, one line each: what it is and its options",
+                       description="Every model that --model accepts, one line each: its name, what it is, and "
+                                   "the options that apply to it.")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--names", action="store_true", help="the names only, one a line")
+    g.add_argument("--json", action="store_true", help='[{"name", "kind", "description", "options", "flags"}, …]')
     s.set_defaults(func=cmd_models)
 
     s = sub.add_parser("verify", help="re-run the checks behind every claim and print a table")
@@ -549,10 +760,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--quick", action="store_true", help="smaller grids (under a minute)")
     s.add_argument("--fail-fast", action="store_true", help="stop at the first failed claim (same exit status)")
     s.add_argument("--json", action="store_true", help="per-claim evidence as JSON")
+    s.add_argument("--workers", type=_int_arg(1), help="run the checks on N local processes (default: this process "
+                                                       "only; the results are the same)")
+    s.add_argument("--scheduler", metavar="ADDRESS", help="run the checks on a Dask scheduler (tcp://HOST:PORT); "
+                                                          "needs the extra dask[distributed]")
     s.set_defaults(func=cmd_verify)
 
-    s = sub.add_parser("equiv", help="decide whether two circuit files compute the same outputs "
-                                     "(exit 0 equal, 1 not equal, 3 undecided, 2 bad input)")
+    s = sub.add_parser("equiv", help="decide whether two circuit files compute the same outputs",
+                       description="Decide whether two circuit files compute the same outputs on every input. "
+                                   "Exit status: 0 equal, 1 not equal (with a counterexample, re-checked by "
+                                   "evaluation), 3 undecided, 2 bad input.")
     s.add_argument("first", help="circuit file (.json, .npz or .aig)")
     s.add_argument("second", help="circuit file (.json, .npz or .aig)")
     s.add_argument("--method", default="auto", choices=EQUIV_METHODS,
@@ -570,8 +787,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true",
                    help="write into a non-empty directory that 'report' did not make (other files are kept)")
     s.set_defaults(func=cmd_report)
-    s = sub.add_parser("tracr", help="a RASP program compiled by tracr as threshold circuits, checked against "
-                                     "tracr on every input (exit 1 if any disagrees)")
+    s = sub.add_parser("tracr", help="a RASP program compiled by tracr, as threshold circuits",
+                       description="Compile a RASP program with tracr, turn the compiled transformer into one "
+                                   "threshold circuit per input length, and check every circuit against tracr on "
+                                   "every input over the vocabulary (exit 1 if any disagrees). Needs the extra "
+                                   "tracr.")
     s.add_argument("program", help="a function of tracr.compiler.lib (make_length, make_reverse, …) or "
                                    "module:function returning a RASP program")
     s.add_argument("--vocab", type=_vocab_arg, required=True,
@@ -583,7 +803,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true",
                    help='{"size", "depth", "basis", "precision", "frac", "agrees_with_tracr", "runs", …}')
     s.set_defaults(func=cmd_tracr)
-    s = sub.add_parser("barrington", help="a boolean formula as Barrington's width-5 permutation program over S5",
+    s = sub.add_parser("barrington", help="a boolean formula as Barrington's width-5 permutation program",
                        description="Compile a boolean formula (variables x1, x2, …; ~ & ^ | and parentheses; "
                                    "precedence ~ > & > ^ > |) into a width-5 permutation program. An instruction "
                                    "[i, perm_if_0, perm_if_1] reads x_i (1-based) and yields perm_if_0 or "
@@ -598,8 +818,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help='{"length": L, "target": [5 ints], "program": [[var_index, perm_if_0, perm_if_1], …]} '
                         '(with --circuit also "circuit": {"size", "depth", "scan", "target_state"})')
     s.set_defaults(func=cmd_barrington)
-    s = sub.add_parser("rnn-graph", help="Thm 2: the graph-connectivity ReLU RNN on every instance with k vertices "
-                                         "(exit 1 if any is wrong)")
+    s = sub.add_parser("rnn-graph", help="Thm 2: the graph-connectivity ReLU RNN on all k-vertex instances",
+                       description="Thm 2: run the ReLU RNN that decides graph connectivity on every instance with "
+                                   "k vertices (k!·k² of them) and check each answer (exit 1 if any is wrong); "
+                                   "report the largest state value and the longest input.")
     s.add_argument("--k", type=_int_arg(1), required=True, help="vertices (1..9; k!·k² instances)")
     s.add_argument("--workers", type=_int_arg(1), help="local processes (default: this process only)")
     s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler (tcp://HOST:PORT); needs the extra "
@@ -607,13 +829,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help='{"k", "instances", "errors", "max_state_bits", '
                                                        '"log2_input_length", "seconds", …}')
     s.set_defaults(func=cmd_rnn_graph)
-    s = sub.add_parser("stack-demo", help="Thm 1: a short trace of the two-stack-machine ReLU RNN evaluating a small "
-                                          "monotone circuit (exit 1 if the output is wrong)")
+    s = sub.add_parser("stack-demo", help="Thm 1: a trace of the two-stack-machine ReLU RNN",
+                       description="Thm 1: a step-by-step trace of the ReLU RNN that simulates a two-stack machine "
+                                   "evaluating a small monotone circuit on the input bits (exit 1 if the output "
+                                   "is wrong).")
     s.add_argument("--inputs", default="10", help="the input bits x1 x2 … (default 10)")
     s.add_argument("--json", action="store_true", help='{"gates", "inputs", "state_dim", "hidden_units", "steps": '
                                                        '[{"t", "token", "control", "A", "B", "code_A", "code_B", '
                                                        '"state"}, …], "output", "expected"}')
     s.set_defaults(func=cmd_stack_demo)
+    _document(p, sub)
     return p
 
 

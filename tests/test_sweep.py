@@ -97,3 +97,74 @@ def test_in_process_error_keeps_the_original_exception():
         sweep(_fails_on_13, range(20))
     assert isinstance(e.value.__cause__, ValueError)
     assert "test_sweep.py" in str(e.value)  # where it was raised
+
+
+# ---------------------------------------------------------------------------------------------------------
+# verify's claims through the executor
+CLAIM_IDS = ["group-word-problem", "prop1-cor1-upper-bounds", "rnn-unrolled-depth-linear"]
+
+
+def _untimed(x):
+    """A result without its timings (they differ between runs)."""
+    if isinstance(x, dict):
+        return {k: _untimed(v) for k, v in x.items() if k not in ("seconds", "time", "elapsed")}
+    if isinstance(x, (list, tuple)):
+        return [_untimed(v) for v in x]
+    return x
+
+
+def _claims_view(results):
+    return [_untimed(r.to_dict()) for r in results]
+
+
+@pytest.fixture(scope="module")
+def serial_claims():
+    from proofs_check.claims import run_claims
+    return _claims_view(run_claims(CLAIM_IDS, quick=True))
+
+
+def test_claims_on_two_processes_equal_serial(serial_claims):
+    from proofs_check.claims import SWEEP_OPTIONS, run_claims
+    before = dict(SWEEP_OPTIONS)
+    got = run_claims(CLAIM_IDS, quick=True, workers=2, progress=False)
+    assert [r.claim.id for r in got] == CLAIM_IDS
+    assert {r.status for r in got} >= {"checked", "open"}
+    assert _claims_view(got) == serial_claims
+    assert SWEEP_OPTIONS == before  # the checks' sweep options are restored after the run
+
+
+def test_claims_on_a_local_cluster_equal_serial(serial_claims):
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] not installed (optional extra)")
+    from proofs_check.claims import run_claims
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        got = run_claims(CLAIM_IDS, quick=True, scheduler=cluster.scheduler_address, progress=False)
+    assert _claims_view(got) == serial_claims
+
+
+def test_one_claim_gives_its_sweeps_the_workers(monkeypatch):
+    """With one claim the checks run here and their own sweeps get the workers."""
+    from proofs_check import claims, sweep as sweep_mod
+    seen = []
+    real = sweep_mod.sweep
+
+    def spy(fn, cases, **kw):
+        seen.append(kw.get("workers"))
+        return real(fn, cases, **kw)
+
+    monkeypatch.setattr(sweep_mod, "sweep", spy)
+    r = claims.run_claims(["thm2-graph-connectivity"], quick=True, workers=2, progress=False)
+    assert r[0].status == "checked"
+    assert seen and set(seen) == {2}
+    assert claims.SWEEP_OPTIONS["workers"] is None
+
+
+def test_verify_cli_workers(capsys):
+    from reports.cli import main
+    assert main(["verify", "--quick", "--claim", "group-word-problem", "--claim", "prop1-cor1-upper-bounds",
+                 "--workers", "2", "--json"]) == 0
+    import json
+    out = json.loads(capsys.readouterr().out)
+    assert [c["id"] for c in out["claims"]] == ["group-word-problem", "prop1-cor1-upper-bounds"]
+    assert main(["verify", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "not both" in capsys.readouterr().err

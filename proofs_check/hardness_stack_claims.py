@@ -20,6 +20,7 @@ rewrites them, ``--check`` exits 1 when the file differs, ``--run [--quick] [--w
 """
 from __future__ import annotations
 
+import math
 import random
 import time
 from fractions import Fraction
@@ -427,12 +428,55 @@ def unrolled_circuit(n: int, rnn=None):
                      values=rnn.matrices())
 
 
-def depth_rows(ns):
+def depth_rows(ns, build=None):
+    build = build or unrolled_circuit
     rows = []
     for n in ns:
-        c = unrolled_circuit(n)
+        c = build(n)
         rows.append({"n": n, "depth": c.depth(), "size": c.size()})
     return rows
+
+
+def _graph_streams(quick: bool) -> list[str]:
+    """Thm 2 streams for the unrolled graph network: random instances with k = 3..7 and one long chain."""
+    from constructions.hardness.graph import edges_of_index, tokens_of
+    rng = random.Random(11)
+    out = []
+    for _ in range(4 if quick else 40):
+        k = rng.randint(3, 7)
+        i = rng.randrange(math.factorial(k))
+        out.append(tokens_of(k, edges_of_index(k, i), rng.randint(1, k), rng.randint(1, k)))
+    kc = 8 if quick else 20
+    out.append(tokens_of(kc, {u: u + 1 for u in range(1, kc)}, 1, kc))
+    return out
+
+
+def _check_graph_unrolled(quick: bool):
+    """The Thm 2 network unrolled: equal to the network's states on every stream, and depth n × depth(1).
+    Returns ``(problem or None, evidence)``."""
+    from constructions.hardness.graph import TOKENS, encode, graph_rnn_weights, states
+    from constructions.hardness.graph import unrolled_circuit as graph_unrolled
+    net = graph_rnn_weights()
+    eye = np.eye(len(TOKENS), dtype=np.int64).astype(object)
+    streams = _graph_streams(quick)
+    L = max(len(s) for s in streams)
+    c = graph_unrolled(L, net)
+    for s in streams:  # padded with all-zero inputs, which leave the state unchanged
+        x = np.zeros((L, len(TOKENS)), dtype=object)
+        x[:len(s)] = eye[encode(s)]
+        got = np.asarray(c.evaluate({"x": x, "h0": net.h0}, domain="int")["h"], dtype=object)
+        want = states(s, net)
+        if not (got[:len(s)] == want).all() or not (got[len(s):] == want[-1]).all():
+            return f"the unrolled graph network differs from the network on {s!r}", {"stream": s}
+    ns = [1, 2, 4, 8, 16, 32] if quick else [1, 2, 4, 8, 16, 32, 64, 128, 256, 384]
+    rows = depth_rows(ns, lambda n: graph_unrolled(n, net))
+    per = rows[0]["depth"]
+    ev = {"graph_depth_per_step": per, "graph_rows": rows, "graph_streams": len(streams),
+          "graph_longest_stream": L}
+    bad = [r for r in rows if r["depth"] != per * r["n"]]
+    if bad:
+        return f"graph network: depth {bad[0]['depth']} at n = {bad[0]['n']}, not n × {per}", ev
+    return None, ev
 
 
 def check_unrolled(quick: bool) -> Verdict:
@@ -470,6 +514,11 @@ def check_unrolled(quick: bool) -> Verdict:
           "scope": {"n": ns, "evaluated_n": n_eval, "two_stack_evaluated": {"circuit": "demo", "assignments": len(assignments)}}}
     if bad:
         return Verdict("not_equal", "exhaustive", why="depth is not n × depth(1)", counterexample=bad[0], evidence=ev)
+    problem, gev = _check_graph_unrolled(quick)
+    ev.update(gev)
+    ev["scope"]["graph_evaluated"] = {"streams": gev.get("graph_streams"), "longest": gev.get("graph_longest_stream")}
+    if problem:
+        return Verdict("not_equal", "exhaustive", why=problem, evidence=ev)
     return Verdict("equal", "exhaustive", evidence=ev)
 
 
@@ -578,9 +627,9 @@ def load() -> None:
         erratum=ERRATUM))
     register(Claim(
         "rnn-unrolled-depth-linear", "§ nonlinear RNNs as circuits (the contrast with Thm 3)",
-        "The stack RNN unrolled into an arithmetic circuit with relu gates computes the RNN's states and has "
-        "depth exactly n × (depth of one step).",
-        [Check("the unrolled circuit equals the RNN; depth = n × depth(1) for n up to 384", check_unrolled),
+        "The stack RNN (Thm 1) and the graph RNN (Thm 2) unrolled into arithmetic circuits with relu gates compute "
+        "the RNNs' states and have depth exactly n × (depth of one step).",
+        [Check("the unrolled circuits equal the RNNs; depth = n × depth(1) for n up to 384", check_unrolled),
          Check("negative control: the same depth test on a log-depth LRNN scan", check_unrolled_log, "not_equal")]))
     register(Claim(
         "rnn-no-associative-combine", "§ nonlinear RNNs as circuits (why no scan)",

@@ -186,3 +186,28 @@ def test_cli_rnn_graph_on_a_dask_scheduler(capsys):
         assert main(["rnn-graph", "--k", "5", "--json", "--scheduler", cluster.scheduler_address]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["instances"] == 3000 and out["errors"] == 0
+
+
+def test_unrolled_circuit_equals_the_network_and_is_a_chain():
+    from constructions.hardness.graph import encode, graph_rnn_weights, states, tokens_of, unrolled_circuit
+    net = graph_rnn_weights()
+    toks = tokens_of(5, {1: 3, 3: 5, 4: 5}, 1, 5)
+    c = unrolled_circuit(len(toks), net)
+    x = np.eye(4, dtype=np.int64).astype(object)[encode(toks)]
+    got = np.asarray(c.evaluate({"x": x, "h0": net.h0}, domain="int")["h"], dtype=object)
+    assert (got == states(toks, net)).all()
+    assert got[-1][-1] == 1  # accepted: 1 → 3 → 5 ends at t = 5
+    per = unrolled_circuit(1, net).depth()
+    assert [unrolled_circuit(n, net).depth() for n in (2, 5, 9)] == [2 * per, 5 * per, 9 * per]
+
+
+def test_unrolled_check_catches_a_mutant(monkeypatch):
+    """Plant a mutant in the unrolled construction (one read-out weight changed): the claim's check rejects it."""
+    from constructions.hardness import graph
+    from proofs_check import hardness_stack_claims as hs
+    assert hs._check_graph_unrolled(True)[0] is None
+    real = graph.unrolled_circuit
+    monkeypatch.setattr(graph, "unrolled_circuit",
+                        lambda n, net=None: real(n, graph.mutate(graph.graph_rnn_weights(), "W3", 0, 0, 1)))
+    problem, _ = hs._check_graph_unrolled(True)
+    assert problem and "differs" in problem

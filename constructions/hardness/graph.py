@@ -36,7 +36,8 @@ and every hidden value at most k + 1, so the state has O(log k) = O(log n) bits 
 least as long as its largest block).
 
 :func:`graph_rnn_weights` gives the matrices (integer numpy object arrays) and the unit names;
-:func:`run` runs a token stream in exact integers; :func:`run_batch` runs many streams at once (float64 BLAS
+:func:`run` runs a token stream in exact integers (:func:`states` gives every state);
+:func:`unrolled_circuit` is the network unrolled over n tokens as a circuit with ReLU gates; :func:`run_batch` runs many streams at once (float64 BLAS
 on integers checked to stay below 2^31, hence exact; see its docstring); :func:`reference` is a graph search.
 """
 from __future__ import annotations
@@ -48,7 +49,7 @@ import numpy as np
 
 __all__ = ["TOKENS", "STATE", "GraphRNN", "graph_rnn_weights", "encode", "tokens_of", "run", "run_batch",
            "reference", "walk_end", "edge_choices", "edges_of_index", "instance_count", "sink_target_count",
-           "distinct_reachable_sets", "MAX_K_EXHAUSTIVE", "mutate"]
+           "distinct_reachable_sets", "MAX_K_EXHAUSTIVE", "mutate", "states", "unrolled_circuit"]
 
 TOKENS = "0|#$"
 STATE = ("cur", "R", "S", "U", "V", "T", "m", "acc")
@@ -205,6 +206,53 @@ def encode(tokens: str) -> np.ndarray:
 
 def _relu(v):
     return np.array([x if x > 0 else 0 for x in v], dtype=object)
+
+
+def states(tokens: str, net: GraphRNN | None = None) -> np.ndarray:
+    """Every state h_1 … h_n of the network on one stream, in exact integers: an object array (n, 8)."""
+    net = net or graph_rnn_weights()
+    h = net.h0.copy()
+    eye = np.eye(len(TOKENS), dtype=np.int64).astype(object)
+    out = []
+    for c in encode(tokens):
+        z1 = _relu(net.W1.dot(np.concatenate([h, eye[c]])) + net.b1)
+        z2 = _relu(net.W2.dot(z1) + net.b2)
+        h = net.W3.dot(z2) + net.b3
+        out.append(h)
+    return np.array(out, dtype=object).reshape(len(out), len(STATE))
+
+
+def unrolled_circuit(n: int, net: GraphRNN | None = None):
+    """The network unrolled over n tokens as a ``mixed``-basis circuit: inputs ``x`` (n, 4), the one-hot tokens,
+    and ``h0`` (8,); output ``h`` (n, 8), the states. The weights are constants (a product by 0 or 1 folds away),
+    each step is the three layers as written — two ReLU layers and the linear read-out, one balanced addition tree
+    per unit — so step t needs step t − 1 and the depth is exactly n × (depth of one step)."""
+    from circuits import Circuit, CircuitError
+
+    from ..linalg import tree_sum
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise CircuitError(f"n must be an integer >= 1, got {n!r}")
+    net = net or graph_rnn_weights()
+    c = Circuit("mixed")
+    d = len(STATE)
+    W1, b1, W2, b2, W3, b3 = (c.const(np.asarray(a, dtype=object)) for a in
+                              (net.W1, net.b1, net.W2, net.b2, net.W3, net.b3))
+    x = c.input("x", (n, len(TOKENS)))
+    h = c.input("h0", (d,))
+
+    def layer(W, v, b, act):
+        pre = tree_sum(c, np.concatenate([c.mul(W, np.asarray(v)[None, :]), np.asarray(b)[:, None]], axis=1),
+                       axis=-1)
+        return c.act("relu", pre) if act else pre
+
+    out = []
+    for t in range(n):
+        z1 = layer(W1, np.concatenate([np.asarray(h), np.asarray(x[t])]), b1, True)
+        z2 = layer(W2, z1, b2, True)
+        h = layer(W3, z2, b3, False)
+        out.append(np.asarray(h))
+    c.output("h", np.stack(out))
+    return c
 
 
 def run(tokens: str, net: GraphRNN | None = None) -> tuple[bool, int]:

@@ -221,7 +221,7 @@ def adder4(adder: str):
     """The 4-bit adder tutorial 4 draws (textbook style: g = a∧b, p = a⊕b, one carry operator per combine)."""
     from constructions.bits import adder_circuit
 
-    return adder_circuit(4, adder, style="textbook")
+    return adder_circuit(4, adder, style="textbook", slack=None)
 
 
 def _adder_drawing(adder: str) -> Callable[[], str]:

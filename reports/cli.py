@@ -233,8 +233,9 @@ def cmd_info(a) -> int:
 
 
 def cmd_draw(a) -> int:
+    from circuits.draw import draw
     c = _load(a)
-    fmt = c.draw(a.output, max_gates=a.summary_above)
+    fmt = draw(c, a.output, max_gates=a.summary_above, legend=not a.no_legend)
     kind = "summary" if c.size() > a.summary_above else "circuit"
     print(f"wrote {a.output} ({fmt}, {kind} drawing of {c.size():,} gates)")
     return 0
@@ -695,6 +696,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True, help="OUT.svg, OUT.png or OUT.dot")
     s.add_argument("--summary-above", type=_int_arg(1), default=2000, metavar="GATES",
                    help="above this many gates draw a summary (default 2000)")
+    s.add_argument("--no-legend", action="store_true", help="leave out the legend of colours and shapes")
     s.set_defaults(func=cmd_draw)
 
     s = sub.add_parser("export", help="convert a circuit (or build a model) to a file format",

@@ -240,7 +240,11 @@ def adder_table(ps=ADDER_PS, adders=ADDERS_PLOTTED) -> dict:
     """``{adder: [(p, depth, size)]}`` of the p-bit adders (default style), measured on built circuits."""
     from constructions.bits import adder_circuit
 
-    return {a: [(p, adder_circuit(p, a).depth(), adder_circuit(p, a).size()) for p in ps] for a in adders}
+    out = {}
+    for a in adders:
+        circuits = [adder_circuit(p, a) for p in ps]
+        out[a] = [(p, c.depth(), c.size()) for p, c in zip(ps, circuits)]
+    return out
 
 
 def t4_adder_depth() -> str:

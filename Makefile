@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install test report bench verify clean
+.PHONY: all install test report bench verify docs docs-serve clean
 
 all: test
 
@@ -30,5 +30,18 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_ir.py
 	$(PY) benchmarks/bench_lrnn.py
 
+# the documentation site (mkdocs-material), built offline into site/; the hook reports/site.py generates the
+# CLI and API reference and the figures. Built beside site/ and moved into place only when the build passed.
+docs: $(STAMP)
+	$(PY) -m pip install -q -e '.[docs]'
+	rm -rf .site.tmp
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -d .site.tmp || { rm -rf .site.tmp; exit 1; }
+	rm -rf site && mv .site.tmp site
+	@echo "site written to site/index.html"
+
+docs-serve: $(STAMP)
+	$(PY) -m pip install -q -e '.[docs]'
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve
+
 clean:
-	rm -rf $(VENV) report out build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) report out site .site.tmp build *.egg-info .pytest_cache .hypothesis

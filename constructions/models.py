@@ -13,6 +13,7 @@ arithmetic circuit's gates by op, times the gates of one lowered gate of that op
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -58,6 +59,59 @@ TRANSFORMER_BASES = ("threshold", "boolean")
 def model_names() -> list[str]:
     return list(FAMILIES) + ["rnn", "transformer"] + list(BOOLEAN_MODELS) + list(BLOCK_MODELS) + \
         [p for p in _presets() if p not in FAMILIES and p != "rnn"]
+
+
+#: what each built-in model is, one line each (``lrnn-circuits models``); the named architectures describe
+#: themselves from their ``constructions.presets`` entry (:func:`model_description`)
+MODEL_DESCRIPTIONS = {
+    "diagonal": "LRNN family, diagonal transitions: h_t = a_t ⊙ h_{t-1} + b_t",
+    "pd": "LRNN family, permutation-diagonal transitions A_t = P_t diag(D_t) (NC¹-complete)",
+    "dplr": "LRNN family, diagonal-plus-low-rank transitions A_t = diag(D_t) + U_t V_tᵀ (PNC¹-complete)",
+    "dense": "LRNN family, dense d×d transitions: h_t = A_t h_{t-1} + b_t",
+    "rnn": "nonlinear RNN h_t = σ(W h_{t-1} + U x_t + c), σ = relu or step: a chain of n steps",
+    "transformer": "transformer layers at p-bit fixed point (random nonzero weights) as a threshold circuit",
+    "parity": "prefix parity y_t = x_0 ⊕ … ⊕ x_t: fan-in-2 XOR gates along a prefix schedule",
+    "adder": "p-bit adder (boolean): ripple carry or a parallel-prefix carry",
+    "multiplier": "p-bit multiplier (boolean): partial products, a Dadda, Wallace or array reduction, an adder",
+    "comparator": "p-bit comparison of two numbers (boolean): lt, le, gt, ge, eq or ne",
+    "iterated-add": "the sum of m p-bit numbers: a depth-2 threshold circuit, or its boolean lowering",
+}
+
+
+def model_description(name: str) -> str:
+    """One line: what the model ``name`` is. Named architectures: family, the recurrence as built (up to its
+    first annotation) and the first author and year of the source."""
+    if name in MODEL_DESCRIPTIONS:
+        return MODEL_DESCRIPTIONS[name]
+    p = _presets().get(name)
+    if p is None:
+        raise SpecError("model", f"unknown model {name!r}; choose one of {', '.join(model_names())}")
+    family = p.family.upper() if p.family in ("pd", "dplr") else p.family
+    what = f"{family} LRNN" if p.linear else "nonlinear chain"
+    rec = p.recurrence.split("  ")[0].rstrip(",; ")
+    return f"{what}: {rec} ({_first_author(p.source)})"
+
+
+def _first_author(source: str) -> str:
+    """'Gu, Gupta, Goel, Ré 2022, On the …' → 'Gu et al. 2022'; 'Gu & Dao 2023, …' stays 'Gu & Dao 2023'."""
+    m = re.match(r"(.*?)\s(\d{4})\b", source)
+    if m is None:
+        return source.split(",")[0]
+    authors = m.group(1).split(",")
+    return f"{authors[0]} et al. {m.group(2)}" if len(authors) > 1 else f"{m.group(1)} {m.group(2)}"
+
+
+def model_options(name: str) -> list[str]:
+    """The options that apply to ``name``, in the order of :class:`ModelSpec` (``n`` and ``d`` first where they
+    apply; a named architecture's own options after)."""
+    kind, opts = applicable(name)
+    order = [f for f in ModelSpec.__dataclass_fields__ if f not in ("name", "kind", "options")]
+    if kind == "block":
+        order = [f for f in order if f not in ("n", "d")]
+    elif kind == "boolean":
+        order = [f for f in order if f != "d"]
+    opts = set(opts) | ({"n", "d"} & set(order))
+    return [f for f in order if f in opts] + sorted(opts - set(order))
 
 
 def build_parity(n: int, scan: str = "brent-kung", final_only: bool = False) -> Circuit:

@@ -758,7 +758,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_models)
 
     s = sub.add_parser("verify", help="re-run the checks behind every claim and print a table")
-    s.add_argument("--claim", action="append", metavar="ID", help="only this claim (repeatable)")
+    s.add_argument("--claim", action="append", metavar="ID", choices=CLAIM_IDS,
+                   help="only this claim (repeatable), one of: %(choices)s")
     s.add_argument("--quick", action="store_true", help="smaller grids (under a minute)")
     s.add_argument("--fail-fast", action="store_true", help="stop at the first failed claim (same exit status)")
     s.add_argument("--json", action="store_true", help="per-claim evidence as JSON")

@@ -96,7 +96,7 @@ def test_iterated_add_model(basis, capsys):
 
 def test_blocks_are_listed(capsys):
     assert main(["models"]) == 0
-    names = capsys.readouterr().out.split()
+    names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert set(BLOCK_MODELS) <= set(names) and names == model_names()
 
 

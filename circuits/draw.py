@@ -115,7 +115,7 @@ def to_dot(c, max_gates: int = 2000, legend: bool = True, clusters: Sequence | N
             raise CircuitError(f"to_dot: a wire of cluster {cl[0]!r} is in another cluster too")
         owner[ids] = k
     lines = ["digraph circuit {",
-             f'  graph [rankdir=TB, nodesep=0.25, ranksep=0.4, fontname="{FONT}", newrank=true'
+             f'  graph [rankdir=TB, nodesep=0.18, ranksep=0.35, fontname="{FONT}", newrank=true'
              + (f", labelloc=t, fontsize=14, label={_q(title)}" if title else "") + "];",
              f'  node [fontname="{FONT}", fontsize=11, style=filled];',
              f'  edge [arrowsize=0.6, fontname="{FONT}", fontsize=9];']
@@ -143,7 +143,9 @@ def to_dot(c, max_gates: int = 2000, legend: bool = True, clusters: Sequence | N
             node = f'w{w} [label={_q(f"≥{th}")}, shape=hexagon, fillcolor="{COLOURS[name]}"{gattr(w)}];'
         else:
             font = ", fontcolor=white" if name in _DARK else ""
-            node = (f'w{w} [label={_q(OPS[int(op[w])].symbol)}, shape=circle, fillcolor="{COLOURS[name]}"{font}, '
+            sym = OPS[int(op[w])].symbol
+            size = ", width=0.32, fixedsize=true" if len(sym) == 1 else ""
+            node = (f'w{w} [label={_q(sym)}, shape=circle, fillcolor="{COLOURS[name]}"{font}{size}, '
                     f'tooltip={_q(f"{name} #{w} depth {int(depth[w])}")}{gattr(w)}];')
         if name == "const":
             has_const = True
@@ -170,7 +172,8 @@ def to_dot(c, max_gates: int = 2000, legend: bool = True, clusters: Sequence | N
     seen = set(order)
     order += [w for w in ins if w not in seen]
     order = [w for w in order if used[w]]
-    lines += [f'  w{w} [label={_q(names[w])}, shape=box, fillcolor="#ffffff"{gattr(w)}];' for w in order]
+    lines += [f'  w{w} [label={_q(names[w])}, shape=box, fillcolor="#ffffff", fontsize=9, margin="0.04,0.02", '
+              f'width=0.3, height=0.25{gattr(w)}];' for w in order]
     lines += ["  " + s for s in body[-1]]
     for k, cl in enumerate(clusters):
         fill = cl[2] if len(cl) > 2 else CLUSTER_FILL
@@ -196,7 +199,8 @@ def to_dot(c, max_gates: int = 2000, legend: bool = True, clusters: Sequence | N
         extra = list(legend_extra)
         if clusters and not extra:
             extra = [("frame", "a group of gates (its label says which)")]
-        lines.append(f"  legend [shape=plaintext, style=\"\", label=<{legend_html(present, extra, constants=has_const)}>];")
+        table = legend_html(present, extra, constants=has_const)
+        lines.append(f"  legend [shape=plaintext, style=\"\", label=<{table}>];")
         if order:
             lines.append(f"  {{ rank=same; w{order[-1]}; legend; }}")
             lines.append(f"  w{order[-1]} -> legend [style=invis, minlen=3];")

@@ -149,13 +149,13 @@ def lrnn_scan_figure(scan: str, family: str = "diagonal", n: int = 4, d: int = 2
     clusters = []
     for g in groups:
         if g.leaf:
-            clusters.append((f"step 0 prepared: b[0] ← A[0]·h0 + b[0]", g.gates, LEAF_FILL))
+            clusters.append(("b[0] ← A[0]·h0 + b[0]", g.gates, LEAF_FILL))
         else:
             clusters.append((f"t = {g.lo}..{g.hi}", g.gates))
     title = (f"{family} LRNN, n = {n}, d = {d}, {SCAN_TITLES.get(scan, scan)} scan: "
              f"{c.size()} gates, depth {c.depth()}")
-    extra = [("t = i..j", "one scan combine: the affine map of steps i..j (A[j]⋯A[i], and its b part)"),
-             ("b[0] ← …", "h0 folded into step 0 before the scan")]
+    extra = [("t = i..j", "a scan combine: the affine map of steps i..j"),
+             ("b[0] ← …", "h0 folded into step 0 first")]
     at = {}
     for name, _, ids in c.input_arrays():
         ids = np.asarray(ids)
@@ -202,8 +202,8 @@ def kogge_stone_figure(bits: int = 4) -> ScanFigure:
     a, b = np.asarray(c.inputs["a"]).ravel(), np.asarray(c.inputs["b"]).ravel()
     order = [int(w) for pair in zip(a, b) for w in pair]
     title = f"{bits}-bit Kogge–Stone adder: {c.size()} gates, depth {c.depth()}"
-    extra = [("bit i: g, p", "generate g = a∧b, propagate p = a⊕b of one bit"),
-             ("bits i..j", "one prefix combine: (G, P) of bits i..j, G = G_hi ∨ P_hi∧G_lo, P = P_hi∧P_lo")]
+    extra = [("bit i: g, p", "generate a∧b, propagate a⊕b"),
+             ("bits i..j", "a prefix combine: (G, P) of bits i..j")]
     at = {int(w): i for i in range(bits) for w in (a[i], b[i])}
     s_out = np.asarray(c.outputs["s"]).ravel()
     at.update({int(w): i for i, w in enumerate(s_out) if c.depths()[int(w)] > 0})
@@ -216,8 +216,8 @@ def kogge_stone_diagram(bits: int = 4) -> Diagram:
     fig = kogge_stone_figure(bits)
     c, s = fig.circuit, fig.schedule
     caption = (f"A {bits}-bit Kogge–Stone adder: {s.size} prefix combines in {s.depth} levels, each frame the "
-               f"(generate, propagate) pair of the bit range it covers; carries c_(i+1) = G of bits 0..i, sums "
-               f"s_i = p_i ⊕ c_i. {c.size()} gates, depth {c.depth()}.")
+               f"(generate, propagate) pair of the bit range it covers, (G, P) ∘ (G′, P′) = (G ∨ P∧G′, P∧P′); "
+               f"carries c_(i+1) = G of bits 0..i, sums s_i = p_i ⊕ c_i. {c.size()} gates, depth {c.depth()}.")
     return _render(f"kogge-stone-{bits}", f"{bits}-bit Kogge–Stone adder", caption, fig.dot)
 
 
@@ -282,8 +282,8 @@ def barrington_diagram(formula: str = "x1 & x2", scan: str = "brent-kung") -> Di
         rows.append(f'<TR><TD ALIGN="LEFT">{name}</TD>{"".join(cells)}{val}</TR>')
     c = program_lrnn(prog, scan=scan)
     rows.append(f'<TR><TD COLSPAN="{L + 2}" ALIGN="LEFT">target γ = {cycle_notation(prog.target)} (a 5-cycle), '
-                f'e = identity.<BR ALIGN="LEFT"/>As a PD-LRNN ({SCAN_TITLES.get(scan, scan)} scan over 5×5 permutation '
-                f'matrices):<BR ALIGN="LEFT"/>{c.size()} gates, depth {c.depth()}.<BR ALIGN="LEFT"/></TD></TR>')
+                f'e = identity.<BR ALIGN="LEFT"/>As a PD-LRNN ({SCAN_TITLES.get(scan, scan)} scan over 5×5 '
+                f'permutation matrices):<BR ALIGN="LEFT"/>{c.size()} gates, depth {c.depth()}.<BR ALIGN="LEFT"/></TD></TR>')
     table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">' + "".join(rows) + "</TABLE>"
     title = f"Barrington program for {formula}: {L} instructions over S₅"
     dot = "\n".join([

@@ -134,3 +134,14 @@ def random_inputs(rng, c, mode):
         else:
             out[nm] = int(rng.integers(-50, 51))
     return out
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collect_file(file_path, parent):
+    """The markdown-docs plugin (``--markdown-docs`` in setup.cfg) runs the python blocks of docs/ and README.md;
+    it would also import every test module a second time to look for fenced blocks in docstrings. Test modules
+    are tests, not documentation: keep only the ordinary collectors for them."""
+    outcome = yield
+    if file_path.suffix == ".py":
+        result = outcome.get_result() or []
+        outcome.force_result([c for c in result if type(c).__name__ != "MarkdownDocstringCodeModule"])

@@ -195,6 +195,24 @@ def test_missing_tutorials_are_dropped_from_the_nav(tmp_path):
     assert site._drop_missing(nav, str(tmp_path)) == [{"Home": "index.md"}, {"Tutorials": [{"1": "tutorials/01-a.md"}]}]
 
 
+def _docstring_with_a_fence():
+    """A fenced block in a test module's docstring is not a test (tests/conftest.py keeps such blocks out):
+
+    ```python
+    raise AssertionError("a docstring block of a test module was collected as a test")
+    ```
+    """
+
+
+def test_docstring_blocks_of_test_modules_are_not_collected(request):
+    assert request.config.option.markdowndocs, "setup.cfg's addopts should turn --markdown-docs on"
+    items = request.session.items
+    assert any(i.nodeid == "tests/test_docs_site.py::test_docstring_blocks_of_test_modules_are_not_collected"
+               for i in items)
+    fences = [i.nodeid for i in items if i.nodeid.startswith("tests/") and "CodeFence" in i.nodeid]
+    assert not fences, f"docstring blocks of test modules collected: {fences}"
+
+
 def _have_mkdocs() -> bool:
     return all(importlib.util.find_spec(m) for m in ("mkdocs", "material"))
 

@@ -6,6 +6,7 @@ to them. The objects drawn are built by the helpers below with the same calls th
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 from . import svg_from_dot, svg_from_matplotlib
@@ -58,11 +59,12 @@ def _svg(fig) -> str:
 
 # ---------------------------------------------------------------------------------------------------------
 # tutorial 5: transformers as threshold circuits
+@functools.lru_cache(maxsize=None)
 def t5_depths(lengths=T5_LENGTHS) -> dict:
     """Threshold and fan-in-2 boolean depth of the layer of ``forms.model`` at each n (``narrow=False``)."""
     from constructions.transformer import forms
 
-    return {basis: [forms.measure(n, basis)["depth"] for n in lengths] for basis in forms.BASES}
+    return {basis: tuple(forms.measure(n, basis)["depth"] for n in lengths) for basis in forms.BASES}
 
 
 def t5_depth_plot() -> str:

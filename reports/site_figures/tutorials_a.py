@@ -103,7 +103,7 @@ def t2_depth_vs_n() -> str:
     ax1.set_title("depth: n against log n")
     ax2.set_title("size: every scan is O(n log n) or less")
     ax1.legend(fontsize=8)
-    fig.suptitle("scalar LRNN h_t = a_t h_{t-1} + b_t, measured on built circuits", fontsize=10)
+    fig.suptitle("scalar LRNN hₜ = aₜhₜ₋₁ + bₜ, measured on built circuits", fontsize=10)
     fig.tight_layout()
     return _svg(fig)
 

@@ -11,12 +11,17 @@ Every figure says where it comes from (``how``):
   blocks built once per class of gates; exact, checked against built lowerings in the tests);
 * ``upper bound`` — the lowered LRNN's size from its gates by op × one lowered gate of each op;
 * ``fit`` — the boolean transformer above the cap: a least-squares fit (depth a + b·log₂ n) over built sizes.
+
+DPLR has no single expression in n: above the cap its figures are the per-combine costs of
+``constructions.lrnn_bounds.dplr_cost`` summed over the schedule (labelled ``closed form: per-combine sum``).
+A figure that was not computed (the lowered depth model above ``model_max_gates`` arithmetic gates) is
+``None`` with ``how`` saying why; no number is made up.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["MODELS", "compare", "format_table"]
+__all__ = ["MODELS", "ALL_MODELS", "compare", "cell", "format_table"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,10 @@ MODELS = (
     Row("transformer-threshold", "transformer layer", "threshold"),
     Row("transformer-boolean", "transformer layer", "boolean"),
 )
+#: every model :func:`cell` knows: :data:`MODELS` and the PD and DPLR (rank 1) LRNN families
+ALL_MODELS = MODELS[:2] + (Row("pd", "LRNN PD", "arithmetic"), Row("dplr", "LRNN DPLR (rank 1)", "arithmetic")) \
+    + MODELS[2:]
+_ROWS = {m.key: m for m in ALL_MODELS}
 
 
 def _arith(name: str, n: int, d: int, max_gates: int) -> dict:
@@ -43,11 +52,13 @@ def _arith(name: str, n: int, d: int, max_gates: int) -> dict:
     if pred["size"] <= max_gates:
         c = build(spec)
         return {"size": c.size(), "depth": c.depth(), "how": "built"}
+    if name == "dplr" and pred["exact"]:
+        return {"size": pred["size"], "depth": pred["depth"], "how": "closed form: per-combine sum"}
     how = "closed form" if pred["exact"] else pred["how"]
     return {"size": pred["size"], "depth": pred["depth"], "how": how}
 
 
-def _lowered(name: str, n: int, d: int, p: int, max_gates: int) -> dict:
+def _lowered(name: str, n: int, d: int, p: int, max_gates: int, model_max_gates: int | None = None) -> dict:
     from constructions.lowering import lowered_depth
     from constructions.models import build, make_spec, predict
     spec = make_spec(name, n, d, basis="boolean", precision=p)
@@ -55,29 +66,44 @@ def _lowered(name: str, n: int, d: int, p: int, max_gates: int) -> dict:
     if pred["size"] <= max_gates:
         c = build(spec)
         return {"size": c.size(), "depth": c.depth(), "how": "built"}
+    if model_max_gates is not None and predict(spec.arithmetic())["size"] > model_max_gates:
+        return {"size": pred["size"], "depth": None,
+                "how": f"size: upper bound; depth: not computed (the depth model builds the arithmetic circuit, "
+                       f"capped at {model_max_gates:,} gates)"}
     arith = build(spec.arithmetic())
     return {"size": pred["size"], "depth": lowered_depth(arith, "boolean", p)["depth"],
             "how": "size: upper bound; depth: depth model"}
 
 
+def cell(key: str, n: int, d: int = 2, precision: int = 8, max_gates: int = 2_000_000,
+         model_max_gates: int | None = None, transformer: dict | None = None, _cache: dict | None = None) -> dict:
+    """One model of :data:`ALL_MODELS` at one n: ``{"model", "label", "basis", "n", "size", "depth", "how"}``.
+    ``transformer``: keyword arguments of ``transformer_stats`` that differ from the LRNNs' (``d``,
+    ``precision``, ``frac``); by default the transformer takes ``d``, ``precision`` and ``frac = precision // 4``.
+    ``model_max_gates``: the lowered LRNN's depth model runs only while its arithmetic circuit is at most this
+    big (None: always)."""
+    m = _ROWS[key]
+    if key in ("rnn", "diagonal", "pd", "dplr", "dense"):
+        r = _arith(key, n, d, max_gates)
+    elif key == "diagonal-boolean":
+        r = _lowered("diagonal", n, d, precision, max_gates, model_max_gates)
+    else:
+        from constructions.transformer.forms import transformer_stats
+        kw = {"d": d, "precision": precision, "frac": precision // 4, **(transformer or {})}
+        t = transformer_stats(n, basis=m.basis, max_gates=max_gates, _cache=_cache, **kw)
+        r = {"size": t["size"], "depth": t["depth"], "how": t["how"]}
+    return {"model": m.key, "label": m.label, "basis": m.basis, "n": n, **r}
+
+
 def compare(n_values, precision: int = 8, d: int = 2, max_gates: int = 2_000_000, progress=None) -> dict:
     """Rows for every model of :data:`MODELS` at every n (``progress``: called with a short label per cell)."""
-    from constructions.transformer.forms import transformer_stats
     cache: dict = {}
     rows = []
     for n in n_values:
         for m in MODELS:
             if progress:
                 progress(f"{m.key} n={n}")
-            if m.key in ("rnn", "diagonal", "dense"):
-                r = _arith(m.key, n, d, max_gates)
-            elif m.key == "diagonal-boolean":
-                r = _lowered("diagonal", n, d, precision, max_gates)
-            else:
-                t = transformer_stats(n, d=d, precision=precision, frac=precision // 4, basis=m.basis,
-                                      max_gates=max_gates, _cache=cache)
-                r = {"size": t["size"], "depth": t["depth"], "how": t["how"]}
-            rows.append({"model": m.key, "label": m.label, "basis": m.basis, "n": n, **r})
+            rows.append(cell(m.key, n, d, precision, max_gates, _cache=cache))
     return {"precision": precision, "d": d, "max_gates": max_gates, "n": list(n_values), "rows": rows}
 
 

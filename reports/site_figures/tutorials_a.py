@@ -61,8 +61,11 @@ def lrnn_n4(scan: str):
 
 
 def _lrnn_drawing(scan: str) -> Callable[[], str]:
+    """The teaching diagram of ``reports.diagrams``: the circuit of :func:`lrnn_n4`, one frame per combine."""
     def fig() -> str:
-        return svg_from_dot(lrnn_n4(scan).to_dot())
+        from reports.diagrams import lrnn_scan_diagram
+
+        return lrnn_scan_diagram(scan, "diagonal", n=4, d=1).svg
 
     fig.__name__ = f"t2_{scan.replace('-', '_')}_n4"
     return fig
@@ -225,7 +228,13 @@ def adder4(adder: str):
 
 
 def _adder_drawing(adder: str) -> Callable[[], str]:
+    """Kogge–Stone: the teaching diagram of ``reports.diagrams`` (the circuit of :func:`adder4`, one frame per
+    prefix combine); ripple: the plain drawing."""
     def fig() -> str:
+        if adder == "kogge-stone":
+            from reports.diagrams import kogge_stone_diagram
+
+            return kogge_stone_diagram(4).svg
         return svg_from_dot(adder4(adder).to_dot())
 
     fig.__name__ = f"t4_adder_{adder.replace('-', '_')}_4"

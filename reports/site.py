@@ -420,11 +420,23 @@ def on_files(files, config):
     return files
 
 
+# a fence opening with a language and further words: ```python continuation, ```python notest (the options of
+# the tests that run the docs' code), which pymdownx.superfences would not recognise as a fence at all
+_FENCE_OPTIONS = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[A-Za-z0-9_+-]+)"
+                            r"(?P<options>(?:[ \t]+[A-Za-z0-9_:.=-]+)+)[ \t]*$", re.M)
+
+
+def strip_fence_options(markdown: str) -> str:
+    """``python continuation`` / ``python notest`` fences become plain ``python`` fences for rendering."""
+    return _FENCE_OPTIONS.sub(lambda m: f"{m['indent']}{m['fence']}{m['lang']}", markdown)
+
+
 def on_page_markdown(markdown, page, config, files):
-    """Fill the class map's placeholder with the table built from ``CLASS_MAP`` and the claims registry."""
+    """Fill the class map's placeholder with the table built from ``CLASS_MAP`` and the claims registry; drop
+    the test options of fenced blocks (``continuation``, ``notest``) so that the blocks render as code."""
     if CLASS_MAP_MARKER in markdown:
         markdown = markdown.replace(CLASS_MAP_MARKER, class_map_markdown())
-    return markdown
+    return strip_fence_options(markdown)
 
 
 def _drop_missing(nav, docs_dir: str, prefix: str = "tutorials/"):

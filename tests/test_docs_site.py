@@ -126,6 +126,11 @@ def test_docstring_rendering():
     assert site._docstring_markdown("``n < 1``") == "``n < 1``"  # code spans untouched
 
 
+def test_fence_options_are_dropped_for_rendering():
+    md = "```python continuation\nx = 1\n```\n    ```python notest\n    y\n    ```\n```text\nz\n```\n"
+    assert site.strip_fence_options(md) == "```python\nx = 1\n```\n    ```python\n    y\n    ```\n```text\nz\n```\n"
+
+
 def test_signature_rendering():
     # this module has `from __future__ import annotations`: the annotations are kept as the text written
     def f(self, a: int | None = None, *rest, k: str = "x") -> dict:
@@ -242,6 +247,10 @@ def test_mkdocs_build_strict(tmp_path):
         assert f.is_file() and "<svg" in f.read_text()[:4000], f"figure {name} missing from the site"
     for page in site.API_PAGES:
         assert (out / "api" / page / "index.html").is_file()
+    # every fence rendered as code: none left as a paragraph starting with ``` (an unrecognised fence)
+    for f in out.rglob("*.html"):
+        text = f.read_text()
+        assert not re.search(r"<p>(```|~~~)", text), f"{f.relative_to(out)}: a fenced block did not render"
     for t in TUTORIALS:
         if (DOCS / "tutorials" / t).exists():
             assert (out / "tutorials" / t[:-3] / "index.html").is_file()

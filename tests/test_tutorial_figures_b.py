@@ -82,6 +82,16 @@ def test_t6_program_plot_draws_the_program_of_x1_and_x2():
         assert f"reads x{var}" in svg
 
 
+def test_t6_program_table_is_the_same_program():
+    from constructions.automata import barrington
+
+    prog = barrington.compile_formula("x1 & x2")
+    svg = T.t6_program_table()
+    assert "<svg" in svg[:4000] and f"{len(prog.instructions)} instructions" in svg
+    c = barrington.program_lrnn(prog)  # final state only, the default
+    assert f"{c.size()} gates, depth {c.depth()}" in svg  # the caption's circuit is the program's PD-LRNN
+
+
 def test_t6_pd_circuit_is_the_circuit_of_x1_xor_x2():
     from constructions.automata import barrington
 

@@ -132,6 +132,14 @@ def t6_program_plot() -> str:
     return _svg(fig)
 
 
+def t6_program_table() -> str:
+    """The same program as a table: each instruction's two permutations (cycle notation) and the running product
+    on every assignment (``reports.diagrams.barrington_diagram``)."""
+    from reports.diagrams import barrington_diagram
+
+    return barrington_diagram(T6_FORMULA).svg
+
+
 def t6_pd_circuit():
     """The PD-LRNN circuit (final state, balanced reduction) of the optimised program of ``x1 ^ x2``."""
     from constructions.automata import barrington
@@ -220,6 +228,7 @@ FIGURES: dict[str, Callable[[], str]] = {
     "t5-depth.svg": t5_depth_plot,
     "t5-layer-summary.svg": t5_layer_summary,
     "t6-program.svg": t6_program_plot,
+    "t6-program-table.svg": t6_program_table,
     "t6-pd-circuit.svg": t6_pd_circuit_svg,
     "t7-wfa.svg": t7_wfa_svg,
     "t7-pd-lrnn.svg": t7_pd_lrnn_svg,

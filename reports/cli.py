@@ -19,18 +19,16 @@ class UsageError(Exception):
 
 
 class _Names:
-    """A registry's names as argparse ``choices``, read when first needed (a help text, or checking a value), so
-    building the parser loads no registry. ``also``: further accepted values that are not listed (aliases)."""
+    """A registry's names as argparse ``choices``, read when needed (a help text, or checking a value) and each
+    time afresh, so building the parser loads no registry and a name registered later is accepted. ``also``:
+    further accepted values that are not listed (aliases)."""
 
     def __init__(self, noun: str, load, also=None):
         self.noun = noun
         self._load, self._also = load, also
-        self._names: tuple | None = None
 
     def names(self) -> tuple:
-        if self._names is None:
-            self._names = tuple(self._load())
-        return self._names
+        return tuple(self._load())
 
     def __iter__(self):
         return iter(self.names())

@@ -16,7 +16,6 @@ embedding in HTML.
 """
 from __future__ import annotations
 
-import html
 import re
 import shutil
 import subprocess
@@ -40,7 +39,7 @@ _DARK = {"xor", "relu", "step", "sigmoid", "tanh"}
 #: the summary bins the depth levels into at most this many rows
 SUMMARY_BINS = 24
 #: width in points of the longest bar of the summary
-SUMMARY_BAR = 340
+SUMMARY_BAR = 330
 #: fill of the clusters of a gate drawing (light, so the op colours stay readable)
 CLUSTER_FILL = "#f3f6fb"
 FONT = "Helvetica"
@@ -50,34 +49,36 @@ def _q(s) -> str:
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _h(s) -> str:
-    """Text for an HTML-like graphviz label."""
-    return html.escape(str(s), quote=True)
-
-
 def _op_name(code: int) -> str:
     return OPS[int(code) & ~WIDE].name
 
 
-def legend_html(ops: Sequence[str], extra: Sequence[tuple[str, str]] = (), shapes: bool = True,
-                constants: bool = True) -> str:
-    """An HTML-like graphviz table (without the outer ``<>``): one row per op with its colour and symbol, the
-    node shapes (``shapes``; the constant's only with ``constants``), then the ``extra`` (key, meaning) rows."""
-    rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>legend</B></TD></TR>']
-    for name in ops:
-        op = next(o for o in OPS.values() if o.name == name)
-        font = ' COLOR="white"' if name in _DARK else ""
-        rows.append(f'<TR><TD BGCOLOR="{COLOURS[name]}"><FONT{font}>{_h(op.symbol)}</FONT></TD>'
-                    f'<TD ALIGN="LEFT">{_h(name)} gate</TD></TR>')
-    if shapes:
-        rows.append('<TR><TD BORDER="1">x[0]</TD><TD ALIGN="LEFT">input (box)</TD></TR>')
-        if constants:
-            rows.append('<TR><TD BGCOLOR="#eeeeee" STYLE="dashed">c</TD><TD ALIGN="LEFT">constant (dashed box)'
-                        '</TD></TR>')
-        rows.append('<TR><TD BORDER="0"><I>y</I></TD><TD ALIGN="LEFT">output name (dashed edge)</TD></TR>')
-    for key, meaning in extra:
-        rows.append(f'<TR><TD>{_h(key)}</TD><TD ALIGN="LEFT">{_h(meaning)}</TD></TR>')
-    return ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">' + "".join(rows) + "</TABLE>")
+def legend_lines(ops: Sequence[str], extra: Sequence = (), constants: bool = True, name: str = "legend") -> list:
+    """DOT lines of a legend cluster: one filled box per op (its colour, symbol and name), the node shapes, then
+    the ``extra`` entries ``(key, meaning)`` or ``(key, meaning, fill)``, drawn as framed boxes like the clusters.
+    Plain labels only (no HTML-like labels, which the in-process renderer lacks). The boxes are stacked top to
+    bottom; the first is ``<name>0``."""
+    boxes = []
+    for op_name in ops:
+        op = next(o for o in OPS.values() if o.name == op_name)
+        font = ", fontcolor=white" if op_name in _DARK else ""
+        boxes.append(f'label={_q(f"{op.symbol}   {op_name} gate")}, fillcolor="{COLOURS[op_name]}"{font}')
+    boxes.append('label="x[0]   input", fillcolor="#ffffff"')
+    if constants:
+        boxes.append('label="3   constant", style="filled,dashed", fillcolor="#eeeeee"')
+    boxes.append('label="y   output name (dashed edge)", shape=plaintext, style=""')
+    for item in extra:
+        key, meaning = item[0], item[1]
+        fill = item[2] if len(item) > 2 else CLUSTER_FILL
+        boxes.append(f'label={_q(f"{key}:  {meaning}")}, style="rounded,filled", color="#7f8fa6", '
+                     f'fillcolor="{fill}"')
+    lines = [f'  subgraph cluster_{name} {{ label="legend"; fontsize=11; style="rounded"; color="#bbbbbb";',
+             f'    node [shape=box, style=filled, fontsize=10, width=2.4, height=0.26];']
+    lines += [f"    {name}{k} [{b}];" for k, b in enumerate(boxes)]
+    if len(boxes) > 1:
+        lines.append("    " + " -> ".join(f"{name}{k}" for k in range(len(boxes))) + " [style=invis];")
+    lines.append("  }")
+    return lines
 
 
 @extension("to_dot")
@@ -199,11 +200,10 @@ def to_dot(c, max_gates: int = 2000, legend: bool = True, clusters: Sequence | N
         extra = list(legend_extra)
         if clusters and not extra:
             extra = [("frame", "a group of gates (its label says which)")]
-        table = legend_html(present, extra, constants=has_const)
-        lines.append(f"  legend [shape=plaintext, style=\"\", label=<{table}>];")
+        lines += legend_lines(present, extra, constants=has_const)
         if order:
-            lines.append(f"  {{ rank=same; w{order[-1]}; legend; }}")
-            lines.append(f"  w{order[-1]} -> legend [style=invis, minlen=3];")
+            lines.append(f"  {{ rank=same; w{order[-1]}; legend0; }}")
+            lines.append(f"  w{order[-1]} -> legend0 [style=invis, minlen=3];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -233,10 +233,21 @@ def summary_counts(c, bins: int = SUMMARY_BINS) -> tuple[np.ndarray, np.ndarray]
     return edges, counts
 
 
+def pinned_node(name: str, x: float, y: float, w: float, h: float, attrs: str) -> str:
+    """A node of the summary's fixed layout: centre (x, y) in inches, size w × h."""
+    return f'  {name} [pos="{x:.3f},{y:.3f}!", width={w:.3f}, height={h:.3f}, {attrs}];'
+
+
+def text_node(name: str, x: float, y: float, w: float, text: str, align: str = "l", size: int = 10) -> str:
+    """A text node from x to x + w (inches), left (``l``) or right (``r``) aligned."""
+    return pinned_node(name, x + w / 2, y, w, 0.2, f"shape=plaintext, fontsize={size}, label={_q(text)[:-1]}\\{align}\"")
+
+
 def summary_dot(c, bins: int = SUMMARY_BINS, legend: bool = True, title: str | None = None) -> str:
-    """The compact summary: one table row per bin of depth levels (at most ``bins`` rows) with a bar of its
-    gates stacked by op and the count, the inputs above and the outputs below. Its size does not grow with the
-    circuit: about a page wide, at most ~900 px tall."""
+    """The compact summary: one row per bin of depth levels (at most ``bins`` rows) with a bar of its gates
+    stacked by op and the count, under a line with the size, depth, inputs and outputs. The layout is fixed
+    (``neato`` with pinned positions, plain labels): about a page wide and at most ~900 px tall whatever the
+    circuit's size, and drawn the same by the system and the in-process renderer."""
     edges, counts = summary_counts(c, bins)
     totals = counts.sum(axis=1)
     top = max(int(totals.max()) if totals.size else 0, 1)
@@ -246,41 +257,45 @@ def summary_dot(c, bins: int = SUMMARY_BINS, legend: bool = True, title: str | N
     sub = (f"{c.size():,} gates · depth {c.depth()} · {n_in:,} inputs · {n_out:,} outputs · "
            f"{len(c.constants)} constants")
     present = [k for k in range(2, NUM_CODES) if counts[:, k].any()]
-    rows = [f'<TR><TD COLSPAN="3" ALIGN="LEFT"><B>{_h(head)}</B></TD></TR>',
-            f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT POINT-SIZE="10">{_h(sub)}</FONT></TD></TR>',
-            '<TR><TD ALIGN="RIGHT"><I>depth</I></TD>'
-            f'<TD ALIGN="LEFT"><I>gates per op (bar length ∝ count; longest = {top:,})</I></TD>'
-            '<TD ALIGN="RIGHT"><I>gates</I></TD></TR>']
+    LW, BX, BL, TW, RH = 0.8, 0.9, SUMMARY_BAR / 72, 0.8, 0.2  # inches
+    TX = BX + BL + 0.1
+    lines = ["graph summary {",
+             f'  graph [layout=neato, fontname="{FONT}", bgcolor=white, pad=0.1];',
+             f'  node [fontname="{FONT}", fixedsize=true, style=filled, color="#ffffff", penwidth=0.5];',
+             text_node("title", 0, 0, TX + TW, head, size=12),
+             text_node("sub", 0, -0.24, TX + TW, sub, size=10),
+             text_node("hdepth", 0, -0.5, LW, "depth", "r"),
+             text_node("hbar", BX, -0.5, BL, f"gates per op (bar length ∝ count; longest = {top:,})"),
+             text_node("htotal", TX, -0.5, TW, "gates", "r")]
+    y = -0.5
     for b in range(edges.size - 1):
+        y -= RH
         lo, hi = int(edges[b]), int(edges[b + 1]) - 1
-        cells = []
+        lines.append(text_node(f"r{b}", 0, y, LW, f"{lo}" if lo == hi else f"{lo}–{hi}", "r"))
+        x = BX
         for k in present:
             v = int(counts[b, k])
-            if v:
-                w = max(1, int(round(SUMMARY_BAR * v / top)))
-                cells.append(f'<TD WIDTH="{w}" HEIGHT="12" FIXEDSIZE="TRUE" BGCOLOR="{COLOURS[OPS[k].name]}" '
-                             f'TITLE="{_h(OPS[k].name)} {v:,}"></TD>')
-        rest = SUMMARY_BAR - sum(max(1, int(round(SUMMARY_BAR * int(v) / top))) for v in counts[b, present] if v)
-        if rest > 0 or not cells:  # a blank filler: the bar's cells keep their widths, flush left
-            cells.append(f'<TD WIDTH="{max(rest, 1)}" HEIGHT="12" FIXEDSIZE="TRUE"></TD>')
-        bar = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="FALSE"><TR>'
-               + "".join(cells) + "</TR></TABLE>")
-        rng = f"{lo}" if lo == hi else f"{lo}–{hi}"
-        rows.append(f'<TR><TD ALIGN="RIGHT">{rng}</TD><TD ALIGN="LEFT">{bar}</TD>'
-                    f'<TD ALIGN="RIGHT">{int(totals[b]):,}</TD></TR>')
+            if not v:
+                continue
+            w = max(BL * v / top, 0.01)
+            lines.append(pinned_node(f"b{b}_{k}", x + w / 2, y, w, 0.14,
+                                 f'shape=box, label="", fillcolor="{COLOURS[OPS[k].name]}", '
+                                 f'tooltip={_q(f"{OPS[k].name} {v:,}")}'))
+            x += w
+        lines.append(text_node(f"t{b}", TX, y, TW, f"{int(totals[b]):,}", "r"))
     if legend and present:
-        chips = "".join(f'<TD BGCOLOR="{COLOURS[OPS[k].name]}" WIDTH="10" HEIGHT="10" FIXEDSIZE="TRUE"></TD>'
-                        f'<TD ALIGN="LEFT">{_h(OPS[k].name)} {int(counts[:, k].sum()):,}  </TD>' for k in present)
-        rows.append('<TR><TD COLSPAN="3" ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" '
-                    f'CELLPADDING="1"><TR><TD>legend:</TD>{chips}</TR></TABLE></TD></TR>')
-    table = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">' + "".join(rows) + "</TABLE>")
-    return "\n".join([
-        "digraph summary {",
-        f'  graph [fontname="{FONT}"];',
-        f'  node [fontname="{FONT}", fontsize=11];',
-        f"  summary [shape=plaintext, label=<{table}>];",
-        "}",
-    ]) + "\n"
+        y -= 0.36
+        lines.append(text_node("legend", 0, y, LW, "legend:", "r"))
+        for j, k in enumerate(present):
+            col, row = j % 4, j // 4
+            x = BX + col * (BL + TW) / 4
+            yy = y - row * RH
+            lines.append(pinned_node(f"chip{k}", x + 0.07, yy, 0.14, 0.14,
+                                 f'shape=box, label="", fillcolor="{COLOURS[OPS[k].name]}"'))
+            lines.append(text_node(f"chipt{k}", x + 0.18, yy, (BL + TW) / 4 - 0.2,
+                               f"{OPS[k].name} {int(counts[:, k].sum()):,}"))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 def system_dot() -> str | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from circuits import Circuit, CircuitError
-from circuits.draw import COLOURS, legend_html, render_svg_element, summary_dot, to_dot
+from circuits.draw import FONT, pinned_node, render_svg_element, summary_dot, text_node, to_dot
 
 __all__ = ["Diagram", "ScanFigure", "report_diagrams", "lrnn_scan_figure", "lrnn_scan_diagram",
            "kogge_stone_figure", "kogge_stone_diagram", "barrington_diagram", "transformer_diagram",
@@ -155,7 +155,7 @@ def lrnn_scan_figure(scan: str, family: str = "diagonal", n: int = 4, d: int = 2
     title = (f"{family} LRNN, n = {n}, d = {d}, {SCAN_TITLES.get(scan, scan)} scan: "
              f"{c.size()} gates, depth {c.depth()}")
     extra = [("t = i..j", "a scan combine: the affine map of steps i..j"),
-             ("b[0] ← …", "h0 folded into step 0 first")]
+             ("b[0] ← …", "h0 folded into step 0 first", LEAF_FILL)]
     at = {}
     for name, _, ids in c.input_arrays():
         ids = np.asarray(ids)
@@ -202,7 +202,7 @@ def kogge_stone_figure(bits: int = 4) -> ScanFigure:
     a, b = np.asarray(c.inputs["a"]).ravel(), np.asarray(c.inputs["b"]).ravel()
     order = [int(w) for pair in zip(a, b) for w in pair]
     title = f"{bits}-bit Kogge–Stone adder: {c.size()} gates, depth {c.depth()}"
-    extra = [("bit i: g, p", "generate a∧b, propagate a⊕b"),
+    extra = [("bit i: g, p", "generate a∧b, propagate a⊕b", LEAF_FILL),
              ("bits i..j", "a prefix combine: (G, P) of bits i..j")]
     at = {int(w): i for i in range(bits) for w in (a[i], b[i])}
     s_out = np.asarray(c.outputs["s"]).ravel()
@@ -240,6 +240,37 @@ def cycle_notation(p) -> str:
     return "".join(cycles) or "e"
 
 
+def _grid_dot(title: str, rows: list, widths: list, footer: list) -> str:
+    """DOT of a table drawn as pinned boxes (plain labels, so both renderers draw it): ``rows`` of cells
+    ``(text, fill or None)``, a cell ``None`` leaves its place empty; ``widths`` per column in inches."""
+    xs = np.concatenate([[0.0], np.cumsum(widths)])
+    H = 0.3
+    lines = ["graph table {",
+             f'  graph [layout=neato, fontname="{FONT}", bgcolor=white, pad=0.1];',
+             f'  node [fontname="{FONT}", fixedsize=true, shape=box, style=filled, fontsize=10, color="#999999", '
+             f'fillcolor="#ffffff", penwidth=0.6];',
+             text_node("title", 0, 0.1, float(xs[-1]), title, size=12)]
+    y = -0.25
+    for r, row in enumerate(rows):
+        y -= H
+        for k, cell in enumerate(row):
+            if cell is None:
+                continue
+            text, fill = cell
+            attrs = f"label={_q_text(text)}" + (f', fillcolor="{fill}"' if fill else "")
+            lines.append(pinned_node(f"c{r}_{k}", float(xs[k] + widths[k] / 2), y, widths[k], H, attrs))
+    y -= 0.1
+    for k, text in enumerate(footer):
+        y -= 0.22
+        lines.append(text_node(f"f{k}", 0, y, float(xs[-1]), text))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _q_text(s: str) -> str:
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def barrington_diagram(formula: str = "x1 & x2", scan: str = "brent-kung") -> Diagram:
     """The width-5 permutation program of ``formula`` (``constructions.automata.barrington``): one column per
     instruction (the variable it reads and its two permutations), then, for every assignment, the running
@@ -250,54 +281,41 @@ def barrington_diagram(formula: str = "x1 & x2", scan: str = "brent-kung") -> Di
     prog = compile_formula(formula)
     L = len(prog)
     e = perm.identity(5)
-    head = ('<TR><TD ALIGN="LEFT"><B>instruction</B></TD>'
-            + "".join(f"<TD><B>{k + 1}</B></TD>" for k in range(L)) + "<TD><B>value</B></TD></TR>")
-    reads = ('<TR><TD ALIGN="LEFT">reads</TD>'
-             + "".join(f"<TD>x{i}</TD>" for i, _, _ in prog.instructions) + "<TD></TD></TR>")
-    p0 = ('<TR><TD ALIGN="LEFT">if the bit is 0</TD>'
-          + "".join(f'<TD BGCOLOR="#f4f4f4">{cycle_notation(a)}</TD>' for _, a, _ in prog.instructions)
-          + "<TD></TD></TR>")
-    p1 = ('<TR><TD ALIGN="LEFT">if the bit is 1</TD>'
-          + "".join(f'<TD BGCOLOR="#e8f0ff">{cycle_notation(b)}</TD>' for _, _, b in prog.instructions)
-          + "<TD></TD></TR>")
-    rows = [head, reads, p0, p1,
-            f'<TR><TD COLSPAN="{L + 2}" ALIGN="LEFT"><I>running product perm_k ∘ … ∘ perm_1 on each '
-            f'assignment</I></TD></TR>']
+    ins = prog.instructions
+    rows = [[("instruction", "#f4f4f4")] + [(str(k + 1), "#f4f4f4") for k in range(L)] + [("value", "#f4f4f4")],
+            [("reads", None)] + [(f"x{i}", None) for i, _, _ in ins] + [None],
+            [("if the bit is 0", None)] + [(cycle_notation(a), "#f7f7f7") for _, a, _ in ins] + [None],
+            [("if the bit is 1", None)] + [(cycle_notation(b), "#e8f0ff") for _, _, b in ins] + [None]]
     n = prog.n_vars
     n_true = 0
     for bits in itertools.product((0, 1), repeat=n):
         cur = e
-        cells = []
-        for i, a, b in prog.instructions:
+        row = [(", ".join(f"x{j + 1} = {v}" for j, v in enumerate(bits)), None)]
+        for i, a, b in ins:
             cur = perm.compose(b if bits[i - 1] else a, cur)
-            cells.append(f"<TD>{cycle_notation(cur)}</TD>")
+            row.append((cycle_notation(cur), None))
         if cur == prog.target:
             n_true += 1
-            val = f'<TD BGCOLOR="#b2df8a">γ: accept</TD>'
+            row.append(("γ: accept", "#b2df8a"))
         elif cur == e:
-            val = '<TD BGCOLOR="#eeeeee">e: reject</TD>'
+            row.append(("e: reject", "#eeeeee"))
         else:
             raise CircuitError("barrington_diagram: the program's value is neither the target nor the identity")
-        name = ", ".join(f"x{j + 1} = {v}" for j, v in enumerate(bits))
-        rows.append(f'<TR><TD ALIGN="LEFT">{name}</TD>{"".join(cells)}{val}</TR>')
+        rows.append(row)
     c = program_lrnn(prog, scan=scan)
-    rows.append(f'<TR><TD COLSPAN="{L + 2}" ALIGN="LEFT">target γ = {cycle_notation(prog.target)} (a 5-cycle), '
-                f'e = identity.<BR ALIGN="LEFT"/>As a PD-LRNN ({SCAN_TITLES.get(scan, scan)} scan over 5×5 '
-                f'permutation matrices):<BR ALIGN="LEFT"/>{c.size()} gates, depth {c.depth()}.<BR ALIGN="LEFT"/></TD></TR>')
-    table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">' + "".join(rows) + "</TABLE>"
+    footer = ["rows 2–3: the permutation an instruction applies when the bit it reads is 0 or 1 (cycle notation);",
+              "rows below: the running product perm_k ∘ … ∘ perm_1 on each assignment.",
+              f"target γ = {cycle_notation(prog.target)} (a 5-cycle), e = identity.",
+              f"As a PD-LRNN ({SCAN_TITLES.get(scan, scan)} scan over 5×5 permutation matrices): {c.size()} "
+              f"gates, depth {c.depth()}."]
     title = f"Barrington program for {formula}: {L} instructions over S₅"
-    dot = "\n".join([
-        "digraph barrington {",
-        f'  graph [fontname="Helvetica", labelloc=t, fontsize=14, label="{title}"];',
-        '  node [fontname="Helvetica", fontsize=11];',
-        f"  program [shape=plaintext, label=<{table}>];",
-        "}"]) + "\n"
+    dot = _grid_dot(title, rows, [1.5] + [1.0] * L + [0.95], footer)
     caption = (f"Barrington's width-5 program for {formula}: each instruction reads one bit and applies one of "
                f"two permutations of 5 points; the product is the 5-cycle γ = {cycle_notation(prog.target)} on "
                f"{n_true} of {2 ** n} assignments (formula true) and the identity on the rest. "
                f"Run as a PD-LRNN it is a circuit of {c.size()} gates and depth {c.depth()}.")
-    name = "barrington-" + "".join(ch if ch.isalnum() else "-" for ch in formula).strip("-").replace("--", "-")
-    return _render(name.replace("--", "-"), f"Barrington program for {formula}", caption, dot)
+    name = "barrington-" + "-".join(t for t in "".join(ch if ch.isalnum() else " " for ch in formula).split())
+    return _render(name, f"Barrington program for {formula}", caption, dot)
 
 
 # ---------------------------------------------------------------------------------------------------------

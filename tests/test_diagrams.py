@@ -147,7 +147,7 @@ def test_summary_stays_compact_for_large_circuits():
     assert counts.sum() == c.size() and 1 < edges.size - 1 <= drawmod.SUMMARY_BINS
     assert edges[0] == 1 and edges[-1] == c.depth() + 1
     src = c.to_dot()  # above max_gates: the summary
-    rows = re.findall(r'<TR><TD ALIGN="RIGHT">([\d–]+)</TD>', src)
+    rows = re.findall(r'^  r\d+ \[.*label="([\d–]+)\\r"\];$', src, re.M)
     assert len(rows) == edges.size - 1 and rows[-1].endswith(str(c.depth())) and f"{c.size():,} gates" in src
     if drawmod.system_dot() is None:
         return
@@ -199,7 +199,13 @@ def test_in_process_renderer_gives_a_clean_element(monkeypatch):
     x = c.input("x", (2,))
     c.output("y", c.mul(x[0], x[1]))
     svg = drawmod.render_svg_element(drawmod.to_dot(c, clusters=[("t = 0..1", [int(c.outputs["y"])])]))
-    assert svg.startswith("<svg") and "<!--" not in svg and "t = 0..1" in svg and "legend" in svg
+    assert svg.startswith("<svg") and "<!--" not in svg and "t = 0..1" in svg and "mul gate" in svg
+    # tables and summaries use plain labels (the in-process renderer has no HTML-like labels): their text is drawn
+    text = re.sub(r"<[^>]+>", " ", dg.barrington_diagram("x1 & x2").svg)
+    assert "accept" in text and "reject" in text and "(0 1 2 3 4)" in text
+    big = build_lrnn("diagonal", 64, 1)
+    text = re.sub(r"<[^>]+>", " ", dg.summary_diagram(big, "s", "a summary").svg)
+    assert "gates per op" in text and f"{big.size():,}" in text and "legend" in text
 
 
 def test_to_dot_options():

@@ -251,6 +251,9 @@ def test_mkdocs_build_strict(tmp_path):
     for f in out.rglob("*.html"):
         text = f.read_text()
         assert not re.search(r"<p>(```|~~~)", text), f"{f.relative_to(out)}: a fenced block did not render"
+        # offline: nothing loaded from the network (no CDN fonts, scripts, styles or images)
+        assert not re.search(r'<(script|img)[^>]* src="(https?:)?//', text), f"{f.relative_to(out)} loads a URL"
+        assert not re.search(r'<link[^>]* href="(https?:)?//', text), f"{f.relative_to(out)} links a remote file"
     for t in TUTORIALS:
         if (DOCS / "tutorials" / t).exists():
             assert (out / "tutorials" / t[:-3] / "index.html").is_file()

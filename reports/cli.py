@@ -632,6 +632,18 @@ EXAMPLES = {
     "stack-demo": [("lrnn-circuits stack-demo --inputs 10", ""), ("lrnn-circuits stack-demo --inputs 11 --json", "")],
 }
 
+#: descriptions of the commands whose parser gives none (the others: their ``description``, else their help)
+DESCRIPTIONS = {
+    "verify": "Re-run the checks behind every claim (the paper's theorems and this library's own constructions) "
+              "and print a table: each claim's reference, status, time and evidence, and any erratum with its "
+              "counterexample. Exit status 1 if a claim fails.",
+    "report": "Compute the report and write index.html, report.md (the same in Markdown) and figures/*.svg into "
+              "the output directory, offline and self-contained: the headline figures of depth and size against "
+              "n, the table of their numbers and sources, prefix schedules compared, diagrams and the claims "
+              "table. Every number is computed when the report is written; only the report's own files are "
+              "written, each whole.",
+}
+
 #: the width the command table of the top-level help is wrapped to
 _TABLE_WIDTH = 79
 
@@ -654,7 +666,7 @@ def _document(p: argparse.ArgumentParser, sub) -> None:
     for name, parser in sub.choices.items():
         parser.formatter_class = _Formatter
         if parser.description is None:
-            parser.description = helps[name][:1].upper() + helps[name][1:] + "."
+            parser.description = DESCRIPTIONS.get(name) or helps[name][:1].upper() + helps[name][1:] + "."
         examples = EXAMPLES.get(name, [])
         if examples:
             parser.epilog = "examples:\n" + "\n".join("  " + _example_line(*e) for e in examples)

@@ -216,7 +216,7 @@ def cli_reference_markdown() -> str:
             out += ["", _cell(sp.description)]
         out += ["", "```text", _usage(sp), "```", "", *_arguments_table(sp)]
         if sp.epilog:
-            out += ["", _cell(sp.epilog)]
+            out += ["", "```text", sp.epilog, "```"]  # the examples, one invocation a line
     return "\n".join(out) + "\n"
 
 
@@ -338,10 +338,18 @@ def _expand(modname: str) -> list:
     return mods
 
 
+def _class_doc(cls) -> str | None:
+    """The class's own docstring: not one inherited from a base, nor the signature a dataclass writes."""
+    doc = cls.__dict__.get("__doc__")
+    if not isinstance(doc, str) or doc.startswith(f"{cls.__name__}("):
+        return None
+    return inspect.cleandoc(doc)
+
+
 def _class_markdown(cls, qual: str) -> list[str]:
     short = cls.__name__
     out = [f"### class `{short}` {{ #{qual} }}", "", "```python", _signature(cls, short, method=True), "```", "",
-           _docstring_markdown(inspect.getdoc(cls)), ""]
+           _docstring_markdown(_class_doc(cls)), ""]
     for mname, member in vars(cls).items():
         if mname.startswith("_"):
             continue

@@ -126,6 +126,16 @@ def test_docstring_rendering():
     assert site._docstring_markdown("``n < 1``") == "``n < 1``"  # code spans untouched
 
 
+def test_class_docs_are_the_class_own():
+    from proofs_check.claims import Check
+    from proofs_check.sweep import SweepError
+
+    assert site._class_doc(Check) is None  # a dataclass without a docstring: not its generated signature
+    md = "\n".join(site._class_markdown(SweepError, "proofs_check.sweep.SweepError"))
+    assert inspect.getdoc(Exception) not in md
+    assert site._class_doc(site_figures.FigureError) == site_figures.FigureError.__doc__.strip()
+
+
 def test_fence_options_are_dropped_for_rendering():
     md = "```python continuation\nx = 1\n```\n    ```python notest\n    y\n    ```\n```text\nz\n```\n"
     assert site.strip_fence_options(md) == "```python\nx = 1\n```\n    ```python\n    y\n    ```\n```text\nz\n```\n"

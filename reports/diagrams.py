@@ -314,7 +314,8 @@ def barrington_diagram(formula: str = "x1 & x2", scan: str = "brent-kung") -> Di
                f"two permutations of 5 points; the product is the 5-cycle γ = {cycle_notation(prog.target)} on "
                f"{n_true} of {2 ** n} assignments (formula true) and the identity on the rest. "
                f"Run as a PD-LRNN it is a circuit of {c.size()} gates and depth {c.depth()}.")
-    name = "barrington-" + "-".join(t for t in "".join(ch if ch.isalnum() else " " for ch in formula).split())
+    words = {"&": " and ", "|": " or ", "^": " xor ", "~": " not ", "(": " ", ")": " "}
+    name = "barrington-" + "-".join("".join(words.get(ch, ch) for ch in formula).split())
     return _render(name, f"Barrington program for {formula}", caption, dot)
 
 

@@ -445,34 +445,3 @@ def on_page_markdown(markdown, page, config, files):
     if CLASS_MAP_MARKER in markdown:
         markdown = markdown.replace(CLASS_MAP_MARKER, class_map_markdown())
     return strip_fence_options(markdown)
-
-
-def _drop_missing(nav, docs_dir: str, prefix: str = "tutorials/"):
-    """The nav without entries for pages under ``prefix`` that do not exist (yet) in ``docs_dir``."""
-    import os
-
-    out = []
-    for item in nav:
-        if isinstance(item, dict):
-            (title, value), = item.items()
-            if isinstance(value, list):
-                value = _drop_missing(value, docs_dir, prefix)
-                if value:
-                    out.append({title: value})
-            elif isinstance(value, str) and value.startswith(prefix) \
-                    and not os.path.exists(os.path.join(docs_dir, value)):
-                continue
-            else:
-                out.append(item)
-        elif isinstance(item, str) and item.startswith(prefix) and not os.path.exists(os.path.join(docs_dir, item)):
-            continue
-        else:
-            out.append(item)
-    return out
-
-
-def on_config(config):
-    """Tutorials listed in the nav but not written yet are left out of it (so the site builds meanwhile)."""
-    if config.nav:
-        config.nav = _drop_missing(config.nav, config.docs_dir)
-    return config

@@ -202,14 +202,6 @@ def test_nav_lists_every_page_and_the_eight_tutorials():
     assert not missing, f"nav names pages that do not exist: {sorted(missing)}"
 
 
-def test_missing_tutorials_are_dropped_from_the_nav(tmp_path):
-    (tmp_path / "tutorials").mkdir()
-    (tmp_path / "tutorials" / "01-a.md").write_text("# a\n")
-    nav = [{"Home": "index.md"}, {"Tutorials": [{"1": "tutorials/01-a.md"}, {"2": "tutorials/02-b.md"}]},
-           {"Later": [{"3": "tutorials/03-c.md"}]}]
-    assert site._drop_missing(nav, str(tmp_path)) == [{"Home": "index.md"}, {"Tutorials": [{"1": "tutorials/01-a.md"}]}]
-
-
 def _docstring_with_a_fence():
     """A fenced block in a test module's docstring is not a test (tests/conftest.py keeps such blocks out):
 

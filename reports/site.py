@@ -107,8 +107,8 @@ def class_map_dot() -> str:
     for depth, cls in enumerate(outer_first):
         out.append("  " * (depth + 1) + f"subgraph cluster_{depth} {{")
         ind = "  " * (depth + 2)
-        out.append(f'{ind}label="{cls}"; labeljust=l; style="rounded,filled"; fillcolor="{fills[len(CLASSES) - 1 - depth]}"; '
-                   f'fontsize=14;')
+        fill = fills[len(CLASSES) - 1 - depth]
+        out.append(f'{ind}label="{cls}"; labeljust=l; style="rounded,filled"; fillcolor="{fill}"; fontsize=14;')
         for k, model, rel in by_class[cls]:
             name, _, detail = model.partition(" (")
             label = name.replace(", ", ",\\n") + (f"\\n({detail}" if detail else "")

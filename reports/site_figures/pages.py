@@ -7,7 +7,7 @@ from . import svg_from_dot
 
 
 def classes_svg() -> str:
-    """The nested classes TC⁰ ⊆ NC¹ ⊆ PNC¹ ⊆ L ⊆ P with each model in its class (``reports.site.CLASS_MAP``)."""
+    """The nested classes TC⁰ ⊆ NC¹ ⊆ PNC¹ ⊆ L ⊆ P, each model in its class (``reports.site.CLASS_MAP``)."""
     from reports.site import class_map_dot
 
     return svg_from_dot(class_map_dot())

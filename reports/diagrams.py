@@ -249,8 +249,8 @@ def _grid_dot(title: str, rows: list, widths: list, footer: list) -> str:
              f'  graph [layout=neato, fontname="{FONT}", bgcolor=white, pad=0.1];',
              f'  node [fontname="{FONT}", fixedsize=true, shape=box, style=filled, fontsize=10, color="#999999", '
              f'fillcolor="#ffffff", penwidth=0.6];',
-             text_node("title", 0, 0.1, float(xs[-1]), title, size=12)]
-    y = -0.25
+             text_node("title", 0, 0.0, float(xs[-1]), title, size=12)]
+    y = -0.05
     for r, row in enumerate(rows):
         y -= H
         for k, cell in enumerate(row):
@@ -303,7 +303,7 @@ def barrington_diagram(formula: str = "x1 & x2", scan: str = "brent-kung") -> Di
             raise CircuitError("barrington_diagram: the program's value is neither the target nor the identity")
         rows.append(row)
     c = program_lrnn(prog, scan=scan)
-    footer = ["rows 2–3: the permutation an instruction applies when the bit it reads is 0 or 1 (cycle notation);",
+    footer = ["rows 2–3: the permutation applied when the bit read is 0 or 1 (cycle notation);",
               "rows below: the running product perm_k ∘ … ∘ perm_1 on each assignment.",
               f"target γ = {cycle_notation(prog.target)} (a 5-cycle), e = identity.",
               f"As a PD-LRNN ({SCAN_TITLES.get(scan, scan)} scan over 5×5 permutation matrices): {c.size()} "

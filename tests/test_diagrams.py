@@ -139,6 +139,8 @@ def test_barrington_table_matches_the_program():
     true = int(np.asarray(evaluate_formula(parse("x1 & x2"), assignments(2))).sum())
     assert text.count("accept") == true and text.count("reject") == 4 - true
     assert "(0 1 2 3 4)" in text and "5-cycle" in d.caption
+    names = {dg.barrington_diagram(f).name for f in ("x1 & x2", "x1 | x2", "x1 ^ x2")}
+    assert len(names) == 3  # distinct file stems
 
 
 def test_summary_stays_compact_for_large_circuits():

@@ -74,20 +74,23 @@ def test_t2_drawings_are_the_n4_lrnn_circuits(svgs, scan):
     assert len([t for t in titles(svg) if t.startswith("out")]) == 4
 
 
-def test_t2_plotted_depths_follow_the_stated_formulas():
-    table = T.depth_table(ns=(4, 16, 64))
+def test_t2_plotted_depths_follow_the_stated_formulas(svgs):
+    table = T.depth_table()                      # the data of t2-depth-vs-n.svg (cached when it was drawn)
     for scan, rows in table.items():
         for n, depth, size in rows:
             k = int(math.log2(n))
+            if n < 4:
+                continue
             ell0 = {"serial": n, "sklansky": k + 1, "kogge-stone": k + 1, "brent-kung": 2 * k - 1}[scan]
             assert depth == 2 * ell0, (scan, n)
     assert table["serial"][-1][1] > table["brent-kung"][-1][1] > table["sklansky"][-1][1]
 
 
-def test_t3_pieces_grow_and_affine_stays_one():
-    with_relu = T.pieces(4)
+def test_t3_pieces_grow_and_affine_stays_one(svgs):
+    with_relu = T.pieces()                       # the data of t3-pieces.svg
+    assert len(with_relu) == T.PIECE_STEPS
     assert all(a < b for a, b in zip(with_relu, with_relu[1:]))
-    assert T.pieces(4, relu=False) == [1] * 4
+    assert T.pieces(relu=False) == (1,) * T.PIECE_STEPS
 
 
 @pytest.mark.parametrize("adder", ["ripple", "kogge-stone"])
@@ -99,7 +102,7 @@ def test_t4_adder_drawings(svgs, adder):
     assert len([t for t in titles(svgs[f"t4-adder-{adder}-4.svg"]) if t.startswith("out")]) == 5  # s[0..3], c
 
 
-def test_t4_adder_table_ripple_formula():
-    rows = T.adder_table(ps=(4, 8), adders=("ripple", "kogge-stone"))
-    assert [(p, d, s) for p, d, s in rows["ripple"]] == [(p, 2 * p - 1, 5 * p - 3) for p in (4, 8)]
+def test_t4_adder_table_ripple_formula(svgs):
+    rows = T.adder_table()                       # the data of t4-adder-depth.svg
+    assert rows["ripple"] == [(p, 2 * p - 1, 5 * p - 3) for p in T.ADDER_PS]
     assert rows["kogge-stone"][-1][1] < rows["ripple"][-1][1]          # p = 8: prefix carries beat the chain

@@ -6,6 +6,7 @@ to them. The circuits drawn here are built with the same calls the tutorials sho
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -74,6 +75,7 @@ def _lrnn_drawing(scan: str) -> Callable[[], str]:
 DEPTH_NS = tuple(2 ** k for k in range(1, 9))  # n = 2 … 256
 
 
+@lru_cache(maxsize=None)
 def depth_table(ns=DEPTH_NS, scans=SCANS) -> dict:
     """Measured depth and size of the scalar LRNN circuit for every scan and n: ``{scan: [(n, depth, size)]}``."""
     from constructions.lrnn import build_lrnn
@@ -169,13 +171,14 @@ def t3_rnn_vs_lrnn_depth() -> str:
 PIECE_STEPS = 5
 
 
-def pieces(n: int = PIECE_STEPS, relu: bool = True) -> list:
+@lru_cache(maxsize=None)
+def pieces(n: int = PIECE_STEPS, relu: bool = True) -> tuple:
     """Affine pieces of λ ↦ h_t(λ), t = 1..n, for the one-stack RNN under pop^n on its line of states."""
     from proofs_check.hardness_stack_claims import count_pieces, ops_rnn, piece_line
 
     rnn = ops_rnn()
     h0, e = piece_line(rnn)
-    return count_pieces(rnn, ["pop"] * n, h0, e, relu=relu)
+    return tuple(count_pieces(rnn, ["pop"] * n, h0, e, relu=relu))
 
 
 def t3_pieces() -> str:
@@ -245,6 +248,7 @@ ADDER_PS = (4, 8, 16, 32, 64)
 ADDERS_PLOTTED = ("ripple", "sklansky", "kogge-stone", "brent-kung")
 
 
+@lru_cache(maxsize=None)
 def adder_table(ps=ADDER_PS, adders=ADDERS_PLOTTED) -> dict:
     """``{adder: [(p, depth, size)]}`` of the p-bit adders (default style), measured on built circuits."""
     from constructions.bits import adder_circuit

@@ -60,6 +60,10 @@ def test_t5_depth_plot():
     assert "threshold circuit" in svg and "fan-in-2" in svg
     for n in T.T5_LENGTHS:
         assert f">{n}<" in svg  # the tick labels of the lengths measured
+    depths = T.t5_depths()  # the plotted data (cached by the figure call)
+    assert len(set(depths["threshold"])) == 1  # flat
+    assert list(depths["boolean"]) == sorted(set(depths["boolean"]))  # strictly growing
+    assert min(depths["boolean"]) > depths["threshold"][0]
 
 
 def test_t5_layer_summary_is_the_layer_at_n4():

@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Callable
 
-import numpy as np
 
 from . import svg_from_dot, svg_from_matplotlib
 

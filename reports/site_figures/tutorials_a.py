@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Callable
 
-
 from . import svg_from_dot, svg_from_matplotlib
 
 # the scans compared in tutorial 2, with one colour and marker each in the plots

@@ -8,7 +8,8 @@ At build time it adds generated pages and files to the site; nothing is written 
   of the public names of the modules in ``API_PAGES``;
 * ``figures/<name>`` — every figure of ``reports.site_figures.FIGURES``;
 * in ``classes.md``, the placeholder ``<!-- class-map -->`` becomes the table of ``CLASS_MAP`` (each model, its
-  class, and the claims of ``proofs_check.claims`` that support the placement, read from the registry).
+  class, and the claims of ``proofs_check.claims`` that support the placement, read from the registry);
+* in ``install.md``, ``<!-- extras -->`` becomes the table of the optional extras read from ``setup.cfg``.
 
 The functions that render are plain Python (``cli_reference_markdown``, ``api_markdown``,
 ``class_map_markdown``) and can be called without mkdocs.
@@ -408,6 +409,41 @@ def api_markdown(page: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# the optional extras (install.md), read from setup.cfg
+EXTRAS_MARKER = "<!-- extras -->"
+
+#: what each extra of setup.cfg is for (a test checks that every extra has an entry)
+EXTRA_PURPOSES = {
+    "test": "the test suite, the SAT engine, running the docs' code",
+    "docs": "this site: `make docs`",
+    "tracr": "tracr-compiled RASP programs as circuits (`lrnn-circuits tracr`)",
+    "dask": "sweeps on a Dask cluster (`lrnn-circuits verify --scheduler`)",
+    "bench": "the graph-library baseline of `benchmarks/bench_build.py` (`make bench`)",
+}
+
+
+def extras(setup_cfg=None) -> dict[str, list[str]]:
+    """The optional extras of ``setup.cfg``: name -> requirement lines."""
+    import configparser
+    from pathlib import Path
+
+    path = Path(setup_cfg) if setup_cfg else Path(__file__).resolve().parents[1] / "setup.cfg"
+    cp = configparser.ConfigParser(comment_prefixes=("#",), inline_comment_prefixes=None)
+    cp.read(path, encoding="utf-8")
+    section = cp["options.extras_require"] if cp.has_section("options.extras_require") else {}
+    return {name: [r.strip() for r in value.splitlines() if r.strip()] for name, value in section.items()}
+
+
+def extras_markdown(setup_cfg=None) -> str:
+    """The table of optional extras: what each installs (from setup.cfg) and what it is for."""
+    lines = ["| extra | installs | for |", "|---|---|---|"]
+    for name, reqs in extras(setup_cfg).items():
+        installs = ", ".join(f"`{r}`" for r in reqs)
+        lines.append(f"| `{name}` | {installs} | {EXTRA_PURPOSES.get(name, '')} |")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------
 # mkdocs hook functions
 def on_files(files, config):
     """Add the generated pages (CLI and API reference) and the figures to the site."""
@@ -444,4 +480,6 @@ def on_page_markdown(markdown, page, config, files):
     the test options of fenced blocks (``continuation``, ``notest``) so that the blocks render as code."""
     if CLASS_MAP_MARKER in markdown:
         markdown = markdown.replace(CLASS_MAP_MARKER, class_map_markdown())
+    if EXTRAS_MARKER in markdown:
+        markdown = markdown.replace(EXTRAS_MARKER, extras_markdown())
     return strip_fence_options(markdown)

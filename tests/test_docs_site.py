@@ -183,6 +183,19 @@ def test_bad_figure_entries_are_refused(monkeypatch, figs, message):
         site_figures.collect()
 
 
+def test_every_extra_of_setup_cfg_is_described(tmp_path):
+    found = site.extras()
+    assert {"test", "docs"} <= set(found) and all(found.values())
+    assert set(found) == set(site.EXTRA_PURPOSES), "describe each extra of setup.cfg in reports.site.EXTRA_PURPOSES"
+    md = site.extras_markdown()
+    for name, reqs in found.items():
+        assert all(f"`{r}`" in md for r in reqs) and site.EXTRA_PURPOSES[name] in md
+    assert site.EXTRAS_MARKER in (DOCS / "install.md").read_text()
+    cfg = tmp_path / "setup.cfg"
+    cfg.write_text("[options.extras_require]\n# a comment\nfoo =\n    bar>=1\n    baz\n")
+    assert site.extras(cfg) == {"foo": ["bar>=1", "baz"]}
+
+
 def test_generated_pages_are_not_kept_in_docs():
     for uri in ["cli.md", *(f"api/{p}.md" for p in site.API_PAGES)]:
         assert not (DOCS / uri).exists(), f"docs/{uri} is generated at build time"
@@ -243,6 +256,8 @@ def test_mkdocs_build_strict(tmp_path):
     named = set(re.findall(r'id="claim-([a-z0-9-]+)"', classes))
     assert named == set(site.class_map_claim_ids()) and named <= set(REGISTRY)
     assert 'src="../figures/site-classes.svg"' in classes
+    install = (out / "install" / "index.html").read_text()
+    assert site.EXTRAS_MARKER not in install and "mkdocs-material" in install
 
     for name in site_figures.FIGURES:
         f = out / "figures" / name

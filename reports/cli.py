@@ -115,7 +115,7 @@ CLAIM_IDS = _Names("claim", _claim_ids)
 
 def _add_model_options(p, need_model: bool = False, build: bool = True) -> None:
     from constructions.models import MAX_D, MAX_N
-    g = p.add_argument_group("model (instead of FILE)")
+    g = p.add_argument_group("model" if need_model else "model (instead of FILE)")
     g.add_argument("--model", required=need_model, choices=MODEL_NAMES, metavar="NAME",
                    help="the model to build, one of: %(choices)s (LRNN families, the nonlinear RNN, the "
                         "transformer, bit-level blocks and named architectures; 'lrnn-circuits models' describes "
@@ -467,8 +467,17 @@ def _short(x) -> str:
 
 def cmd_report(a) -> int:
     from reports.report import write_report
-    path = write_report(a.output, force=a.force)
-    print(f"wrote {path}")
+    if a.check_render_only:
+        from reports.render_check import check_render
+        return check_render(a.output)
+    opts = ["-o", a.output] + (["--quick"] if a.quick else []) + [f"--claim {c}" for c in a.claim or []] + \
+        [f"--skip {x}" for x in a.skip or []]
+    path = write_report(a.output, force=a.force, quick=a.quick, json_data=a.json, workers=a.workers,
+                        scheduler=a.scheduler, claim_ids=a.claim, skip=tuple(a.skip or ()), opts=opts)
+    print(f"wrote {path}, report.md and figures/ in {path.parent}" + (" (and report.json)" if a.json else ""))
+    if a.check_render:
+        from reports.render_check import check_render
+        return check_render(a.output)
     return 0
 
 
@@ -795,10 +804,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help='{"status", "method", "bound", "counterexample", "why", "evidence"}')
     s.set_defaults(func=cmd_equiv)
 
-    s = sub.add_parser("report", help="write the HTML report")
+    s = sub.add_parser("report", help="write the report: index.html, report.md and figures/*.svg (offline)")
     s.add_argument("-o", "--output", default="report", help="output directory (default: report)")
     s.add_argument("--force", action="store_true",
                    help="write into a non-empty directory that 'report' did not make (other files are kept)")
+    s.add_argument("--quick", action="store_true", help="a small report: fewer n, a smaller build cap")
+    s.add_argument("--json", action="store_true", help="also write DIR/report.json: the data of every table and "
+                                                       "figure")
+    s.add_argument("--workers", type=_int_arg(1), help="build the headline circuits in N local processes")
+    s.add_argument("--scheduler", metavar="ADDRESS", help="build the headline circuits on a Dask scheduler "
+                                                          "(tcp://HOST:PORT; needs dask[distributed])")
+    s.add_argument("--claim", action="append", metavar="ID", help="only this claim in the claims table "
+                                                                  "(repeatable)")
+    s.add_argument("--skip", action="append", choices=("headline", "scans", "diagrams", "claims", "tracr"),
+                   help="leave a section out (repeatable)")
+    s.add_argument("--check-render", action="store_true",
+                   help="then open the page in headless Chromium: no missing image, no console error, "
+                        "a screenshot (DIR/screenshot.png); exit 1 if the check fails")
+    s.add_argument("--check-render-only", action="store_true",
+                   help="check the page already in DIR in headless Chromium without rebuilding it")
     s.set_defaults(func=cmd_report)
     s = sub.add_parser("tracr", help="a RASP program compiled by tracr, as threshold circuits",
                        description="Compile a RASP program with tracr, turn the compiled transformer into one "

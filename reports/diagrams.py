@@ -306,7 +306,7 @@ def barrington_diagram(formula: str = "x1 & x2", scan: str = "brent-kung") -> Di
     footer = ["rows 2–3: the permutation applied when the bit read is 0 or 1 (cycle notation);",
               "rows below: the running product perm_k ∘ … ∘ perm_1 on each assignment.",
               f"target γ = {cycle_notation(prog.target)} (a 5-cycle), e = identity.",
-              f"As a PD-LRNN ({SCAN_TITLES.get(scan, scan)} scan over 5×5 permutation matrices): {c.size()} "
+              f"As a PD-LRNN (its final state, a balanced product of 5×5 permutation matrices): {c.size()} "
               f"gates, depth {c.depth()}."]
     title = f"Barrington program for {formula}: {L} instructions over S₅"
     dot = _grid_dot(title, rows, [1.5] + [1.0] * L + [0.95], footer)

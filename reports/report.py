@@ -448,8 +448,9 @@ def write_report(out_dir, force: bool = False, quick: bool = False, json_data: b
     """Compute the report and write ``index.html``, ``report.md`` and ``figures/*.svg`` (and ``report.json``
     with ``json_data``) into ``out_dir`` (see :func:`prepare_output` for which directories it accepts). Only
     the report's own files are written; other files are left alone. Returns the path of ``index.html``."""
-    from .report_data import collect, settings
+    from .report_data import collect, report_date, settings
     s = settings(quick, claim_ids, skip)
+    report_date()  # a bad SOURCE_DATE_EPOCH is refused before computing
     out = prepare_output(out_dir, force)
     data, diagrams = collect(s, workers=workers, scheduler=scheduler, progress=progress)
     files = build(data, diagrams, opts)

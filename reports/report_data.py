@@ -161,24 +161,33 @@ def _scans(s: Settings, tick) -> dict:
 
 # ---------------------------------------------------------------------------------------------------------
 # claims
-def _claims(s: Settings, tick) -> dict:
-    from proofs_check.claims import STATUSES, run_claims
-
+def claim_row(r) -> dict:
+    """A ``proofs_check.claims.ClaimResult`` as a row of the claims table (plain words, no timings)."""
     from .plain import claim_evidence, plain
+    row = {"id": r.claim.id, "reference": plain(r.claim.reference), "statement": plain(r.claim.statement),
+           "status": r.status, "evidence": claim_evidence(r),
+           "checks": sum(x.expect == "equal" for x in r.results),
+           "controls": sum(x.expect == "not_equal" for x in r.results)}
+    if r.erratum:
+        row["erratum"] = {"what": plain(r.erratum["what"]), "fix": plain(r.erratum["fix"])}
+    return row
+
+
+def _claims(s: Settings, tick, workers=None, scheduler=None) -> dict:
+    """The claims table from ``run_claims(quick=True)``; with ``workers``/``scheduler`` the checks run in
+    parallel (``run_claims`` gives the same results in the same order)."""
+    from circuits import CircuitError
+    from proofs_check.claims import STATUSES, run_claims
+    from proofs_check.sweep import SweepError
+    kw = {} if workers in (None, 1) and scheduler is None else {"workers": workers, "scheduler": scheduler,
+                                                                 "progress": False}
     try:
-        results = run_claims(list(s.claim_ids) if s.claim_ids else None, quick=True)
+        results = run_claims(list(s.claim_ids) if s.claim_ids else None, quick=True, **kw)
     except KeyError as e:
-        from circuits import CircuitError
         raise CircuitError(str(e).strip("'\"")) from None
-    rows = []
-    for r in results:
-        row = {"id": r.claim.id, "reference": plain(r.claim.reference), "statement": plain(r.claim.statement),
-               "status": r.status, "evidence": claim_evidence(r),
-               "checks": sum(x.expect == "equal" for x in r.results),
-               "controls": sum(x.expect == "not_equal" for x in r.results)}
-        if r.erratum:
-            row["erratum"] = {"what": plain(r.erratum["what"]), "fix": plain(r.erratum["fix"])}
-        rows.append(row)
+    except SweepError as e:
+        raise CircuitError(f"the claims failed to run: {str(e).splitlines()[0]}") from None
+    rows = [claim_row(r) for r in results]
     tick("claims")
     counts = {st: sum(r["status"] == st for r in rows) for st in STATUSES}
     return {"quick": True, "rows": rows, "counts": counts}
@@ -258,7 +267,7 @@ def collect(s: Settings, workers: int | None = None, scheduler=None, progress: b
                                           for g in diagrams]}
             tick("diagrams")
         if "claims" not in s.skip:
-            data["claims"] = _claims(s, tick)
+            data["claims"] = _claims(s, tick, workers, scheduler)
         if "tracr" not in s.skip:
             data["tracr"] = _tracr(s, tick)
     finally:

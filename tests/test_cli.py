@@ -109,19 +109,6 @@ def test_bad_input_one_line_exit_2(tmp_path, make_args, msg):
     assert not (tmp_path / "x.aig").exists() and not (tmp_path / "x.pdf").exists()
 
 
-def test_report_written_whole_and_foreign_files_kept(tmp_path):
-    out = tmp_path / "rep"
-    out.mkdir()
-    (out / "keep").write_text("x")
-    r = _cli("report", "-o", str(out), "--force")
-    assert r.returncode == 0, r.stderr
-    page = (out / "index.html").read_text()
-    assert "<svg" in page and "NO</b>" not in page and "yes" in page
-    assert (out / "keep").read_text() == "x"  # only the report's own files are written
-    assert sorted(p.name for p in out.iterdir()) == [".lrnn-circuits-report", "index.html", "keep"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]  # no temporary leftovers
-
-
 def test_report_refuses_foreign_directories_before_computing(tmp_path):
     import time
     d = tmp_path / "d"

@@ -470,8 +470,8 @@ def cmd_report(a) -> int:
     if a.check_render_only:
         from reports.render_check import check_render
         return check_render(a.output)
-    opts = ["-o", a.output] + (["--quick"] if a.quick else []) + [f"--claim {c}" for c in a.claim or []] + \
-        [f"--skip {x}" for x in a.skip or []]
+    opts = (["--quick"] if a.quick else []) + [f"--claim {c}" for c in a.claim or []] + \
+        [f"--skip {x}" for x in a.skip or []]  # the output directory is left out: the page is the same anywhere
     path = write_report(a.output, force=a.force, quick=a.quick, json_data=a.json, workers=a.workers,
                         scheduler=a.scheduler, claim_ids=a.claim, skip=tuple(a.skip or ()), opts=opts)
     print(f"wrote {path}, report.md and figures/ in {path.parent}" + (" (and report.json)" if a.json else ""))

@@ -674,13 +674,14 @@ def _document(p: argparse.ArgumentParser, sub) -> None:
     rows = []
     w = max(len(name) for name in sub.choices) + 2
     for name, parser in sub.choices.items():
+        help_ = helps.get(name) or ""
         parser.formatter_class = _Formatter
         if parser.description is None:
-            parser.description = DESCRIPTIONS.get(name) or helps[name][:1].upper() + helps[name][1:] + "."
+            parser.description = DESCRIPTIONS.get(name) or (help_[:1].upper() + help_[1:] + "." if help_ else None)
         examples = EXAMPLES.get(name, [])
         if examples:
             parser.epilog = "examples:\n" + "\n".join("  " + _example_line(*e) for e in examples)
-        lines = textwrap.wrap(helps[name], _TABLE_WIDTH - 2 - w, break_on_hyphens=False) or [""]
+        lines = textwrap.wrap(help_, _TABLE_WIDTH - 2 - w, break_on_hyphens=False) or [""]
         rows.append(f"  {name:<{w}}{lines[0]}")
         rows += [" " * (2 + w) + ln for ln in lines[1:]]
         if examples:

@@ -82,12 +82,12 @@ def plain(text: str) -> str:
         return u if u is not None else f"↑({body})"
 
     # subscripts on a one-letter math symbol: h_{t-1}, x_0, A_t, h_t (not identifiers like build_lrnn)
-    s = re.sub(r"(?<![A-Za-z0-9_])([A-Za-zα-ωΑ-Ω])_(?:\{([^{}]*)\}|([A-Za-z0-9]+)(?![A-Za-z0-9_(]))",
+    s = re.sub(r"(?<![A-Za-z0-9_])([A-Za-zα-ωΑ-Ω])_(?:\{([^{}]*)\}|([A-Za-z0-9α-ω]+)(?![A-Za-z0-9α-ω_(]))",
                lambda m: m.group(1) + (_sub_body(m.group(2) if m.group(2) is not None else m.group(3))), s)
     # an exponent that is a function, 2^O(√p): in words when it has no superscript form
     s = re.sub(r"\^([A-Za-z]\([^()]*\))", lambda m: sup(m.group(1)) or f" to the power {m.group(1)}", s)
     # superscripts: 2^{k}, 2^k, 2^-40, x^(p−1), n^2
-    s = re.sub(r"\^(?:\{([^{}]*)\}|\(([^()]*)\)|([−-]?[A-Za-z0-9]+))", _sup, s)
+    s = re.sub(r"\^(?:\{([^{}]*)\}|\(([^()]*)\)|([−-]?[A-Za-z0-9]+|[−-]\([^()]*\)))", _sup, s)
     return s
 
 

@@ -70,7 +70,7 @@ def settings(quick: bool = False, claim_ids=None, skip=()) -> Settings:
             raise CircuitError(f"unknown claim {unknown[0]!r}; see lrnn-circuits verify for the ids")
     if quick:
         return Settings(quick=True, ns=tuple(2**k for k in range(2, 13, 2)), max_gates=50_000,
-                        model_max_gates=5_000, scan_ns=tuple(2**k for k in range(4, 11)),
+                        model_max_gates=2_000, scan_ns=tuple(2**k for k in range(4, 11)),
                         tracr_programs=(("make_length", (1, 2), 2),),
                         claim_ids=None if claim_ids is None else tuple(claim_ids), skip=tuple(skip))
     return Settings(quick=False, ns=tuple(2**k for k in range(2, 21)), max_gates=1_000_000,

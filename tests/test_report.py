@@ -146,6 +146,8 @@ def test_plain_unicode_rewrites():
     assert plain("h_t = A_t h_{t-1} + b_t") == "hₜ = Aₜ hₜ₋₁ + bₜ"
     assert plain("n = 2^k, error 2^-40, x^(p−1)") == "n = 2ᵏ, error 2⁻⁴⁰, xᵖ⁻¹"
     assert plain("$\\frac{a}{b} \\le c$") == "(a)/(b) ≤ c"
+    assert plain("a gap of 2^−(D−1); P_σ diag(D_σ)") == "a gap of 2⁻⁽ᴰ⁻¹⁾; P(σ) diag(D(σ))"
+    assert plain("weights 2^O(√p)") == "weights 2 to the power O(√p)"
     assert plain("solved by rsolve") == "solved symbolically"
     assert plain("lrnn_bounds and build_lrnn") == "lrnn_bounds and build_lrnn"  # code names stay
 

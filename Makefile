@@ -22,7 +22,7 @@ test: $(STAMP)
 
 report: $(STAMP)
 	$(VENV)/bin/lrnn-circuits report -o report
-	@echo "report written to report/index.html"
+	@echo "report written to report/index.html (also report/report.md and report/figures/)"
 
 bench: $(STAMP)
 	$(PY) -m pip install -q -e '.[test,bench]'

@@ -137,7 +137,7 @@ def claim_evidence(r) -> str:
     if neg:
         ok = sum(x.ok for x in neg)
         text += (f" {ok} of {len(neg)} deliberately broken versions were caught by the same checks." if ok != len(neg)
-                 else f" {_count(len(neg), 'deliberately broken version')} (negative control"
+                 else f" {_count(len(neg), 'deliberately broken version').capitalize()} (negative control"
                       f"{'s' if len(neg) > 1 else ''}) {'were' if len(neg) > 1 else 'was'} caught by the same "
                       f"checks.")
     if bad:

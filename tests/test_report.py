@@ -165,6 +165,27 @@ def test_every_registered_claim_text_is_plain():
             assert not re.search(r"(?<![A-Za-z0-9])[A-Za-z]_[A-Za-z0-9]", p), (c.id, p)
 
 
+def test_tracr_missing_is_one_line(monkeypatch):
+    import builtins
+
+    from reports.report import Doc, _tracr_section, render_html
+    from reports.report_data import _tracr, settings
+    real = builtins.__import__
+
+    def no_tracr(name, *a, **kw):
+        if name == "tracr" or name.startswith("tracr."):
+            raise ImportError("No module named 'tracr'")
+        return real(name, *a, **kw)
+    monkeypatch.setattr(builtins, "__import__", no_tracr)
+    ticks = []
+    tr = _tracr(settings(quick=True), ticks.append)
+    assert tr["available"] is False and "not installed" in tr["why"] and ticks == ["tracr"]
+    doc = Doc()
+    _tracr_section(doc, tr)
+    page = render_html(doc, "t")
+    assert page.count("<p>") == 1 and "tracr is not installed" in page and "<table" not in page
+
+
 def test_parallel_headline_equals_serial():
     from reports.report_data import _headline, settings
     from dataclasses import replace

@@ -290,9 +290,9 @@ def _scans_section(doc: Doc, sc: dict, files: dict) -> None:
     files["figures/scans.svg"] = scans_figure(sc).encode()
     doc.fig("figures/scans.svg", "Scan schedules against n",
             "Size per input, depth and largest fan-out of each schedule (counted on the built schedules; the axes "
-            "are logarithmic). Sklansky and Ladner–Fischer reach minimum depth with a fan-out that grows with n; "
-            "Kogge–Stone keeps fan-out small with about n·log₂ n nodes; Brent–Kung keeps the size near 2n at "
-            "about twice the depth.")
+            "are logarithmic). Sklansky reaches the minimum depth log₂ n, and Ladner–Fischer one level more, "
+            "with a fan-out that grows with n; Kogge–Stone keeps fan-out small with about n·log₂ n nodes; "
+            "Brent–Kung keeps the size near 2n at about twice the depth.")
     ns = sc["n"]
     show = [n for n in ns if (n.bit_length() - 1) % 4 == 0] or ns
     if ns[-1] not in show:

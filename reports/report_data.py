@@ -14,7 +14,8 @@ Sections (each a key of the dict):
   written as files, not stored here).
 
 The headline cells are independent: with ``workers`` or ``scheduler`` they run through
-``proofs_check.sweep.sweep`` (processes or a Dask cluster); the results are the same values in the same order.
+``proofs_check.sweep.sweep_iter`` (processes or a Dask cluster), and the claims through ``run_claims``' own
+workers; the results are the same values in the same order.
 """
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 ``sweep(fn, cases)`` applies ``fn`` to every case and returns the results **in case order**, whatever runs it:
 
 * ``workers=None`` or ``1`` — in this process, one case after another;
-* ``workers=N`` (N ≥ 2) — N local processes (:class:`concurrent.futures.ProcessPoolExecutor`);
+* ``workers=N`` (N ≥ 2) — N local processes (:class:`concurrent.futures.ProcessPoolExecutor`), each with at
+  most cores / N BLAS threads (``threadpoolctl``);
 * ``scheduler="tcp://HOST:PORT"`` (or a :class:`distributed.Client`, or anything ``distributed.Client``
   accepts, such as a ``LocalCluster``) — a Dask distributed cluster. ``dask[distributed]`` is the optional extra
   ``lrnn-circuits[dask]``; without it, a one-line :class:`SweepError` says so.
@@ -208,11 +209,24 @@ def _ordered(submit, wait_one, chunks, width, bar, case_of):
             fut.cancel()
 
 
+_BLAS_LIMIT = None  # kept alive in a worker process: the BLAS thread limit set by _limit_blas
+
+
+def _limit_blas(threads: int) -> None:
+    """Worker initializer: at most ``threads`` BLAS/OpenMP threads in this process, so that N workers do not
+    each start one BLAS thread per core (N × cores threads on the machine's cores make numpy-heavy cases slower
+    than one process)."""
+    global _BLAS_LIMIT
+    from threadpoolctl import threadpool_limits
+    _BLAS_LIMIT = threadpool_limits(limits=threads)
+
+
 def _local(fn, chunks, workers, bar, case_of):
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    ex = ProcessPoolExecutor(max_workers=workers)
+    ex = ProcessPoolExecutor(max_workers=workers, initializer=_limit_blas,
+                             initargs=(max(1, (os.cpu_count() or 1) // workers),))
     try:
         yield from _ordered(lambda s, c: ex.submit(_run_chunk, fn, s, c), lambda f: f.result(),
                             chunks, workers * IN_FLIGHT_PER_WORKER, bar, case_of)

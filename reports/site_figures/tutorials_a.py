@@ -88,24 +88,32 @@ def depth_table(ns=DEPTH_NS, scans=SCANS) -> dict:
     return out
 
 
-def t2_depth_vs_n() -> str:
-    table = depth_table()
+def _depth_size_panels(table: dict, xlabel: str, depth_label: str, titles: tuple, grid_kw: dict):
+    """Two log-log panels, depth and size against the parameter, one line per row of ``table``
+    (``{name: [(x, depth, size)]}``, styled by :data:`STYLE`)."""
     fig = _figure(9.0, 3.6)
     ax1, ax2 = fig.subplots(1, 2)
-    for scan, rows in table.items():
-        col, mk = STYLE[scan]
-        ns = [r[0] for r in rows]
-        ax1.plot(ns, [r[1] for r in rows], marker=mk, color=col, label=scan, markersize=4)
-        ax2.plot(ns, [r[2] for r in rows], marker=mk, color=col, label=scan, markersize=4)
-    for ax, what in ((ax1, "depth (gates on the longest path)"), (ax2, "size (gates)")):
+    for name, rows in table.items():
+        col, mk = STYLE[name]
+        xs = [r[0] for r in rows]
+        ax1.plot(xs, [r[1] for r in rows], marker=mk, color=col, label=name, markersize=4)
+        ax2.plot(xs, [r[2] for r in rows], marker=mk, color=col, label=name, markersize=4)
+    for ax, what in ((ax1, depth_label), (ax2, "size (gates)")):
         ax.set_xscale("log", base=2)
         ax.set_yscale("log", base=2)
-        ax.set_xlabel("sequence length n")
+        ax.set_xlabel(xlabel)
         ax.set_ylabel(what)
-        ax.grid(True, which="major", alpha=0.3)
-    ax1.set_title("depth: n against log n")
-    ax2.set_title("size: every scan is O(n log n) or less")
+        ax.grid(True, alpha=0.3, **grid_kw)
+    ax1.set_title(titles[0], fontsize=titles[2])
+    ax2.set_title(titles[1], fontsize=titles[2])
     ax1.legend(fontsize=8)
+    return fig
+
+
+def t2_depth_vs_n() -> str:
+    fig = _depth_size_panels(depth_table(), "sequence length n", "depth (gates on the longest path)",
+                             ("depth: n against log n", "size: every scan is O(n log n) or less", None),
+                             {"which": "major"})
     fig.suptitle("scalar LRNN hₜ = aₜhₜ₋₁ + bₜ, measured on built circuits", fontsize=10)
     fig.tight_layout()
     return _svg(fig)
@@ -259,23 +267,8 @@ def adder_table(ps=ADDER_PS, adders=ADDERS_PLOTTED) -> dict:
 
 
 def t4_adder_depth() -> str:
-    table = adder_table()
-    fig = _figure(9.0, 3.6)
-    ax1, ax2 = fig.subplots(1, 2)
-    for name, rows in table.items():
-        col, mk = STYLE[name]
-        ps = [r[0] for r in rows]
-        ax1.plot(ps, [r[1] for r in rows], marker=mk, color=col, label=name, markersize=4)
-        ax2.plot(ps, [r[2] for r in rows], marker=mk, color=col, label=name, markersize=4)
-    for ax, what in ((ax1, "depth (and / or / xor / not gates)"), (ax2, "size (gates)")):
-        ax.set_xscale("log", base=2)
-        ax.set_yscale("log", base=2)
-        ax.set_xlabel("bits p")
-        ax.set_ylabel(what)
-        ax.grid(True, alpha=0.3)
-    ax1.set_title("adder depth: ripple 2p − 1, prefix O(log p)", fontsize=10)
-    ax2.set_title("adder size", fontsize=10)
-    ax1.legend(fontsize=8)
+    fig = _depth_size_panels(adder_table(), "bits p", "depth (and / or / xor / not gates)",
+                             ("adder depth: ripple 2p − 1, prefix O(log p)", "adder size", 10), {})
     fig.tight_layout()
     return _svg(fig)
 

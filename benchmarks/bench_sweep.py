@@ -3,9 +3,10 @@ for k = 7) through the graph-connectivity RNN, serially (one process), on N loca
 a Dask LocalCluster of N single-threaded worker processes (twice: with Dask's default worker environment, and
 without its ``MALLOC_TRIM_THRESHOLD_=65536``, which slows this numpy-heavy sweep). Prints, per back end, the instances, errors, tasks,
 the best of ``--repeat`` wall-clock times, the speed-up over the serial run, and the CPU seconds of that run
-(this process and its finished worker processes; "-" for Dask, whose workers outlive the run). CPU seconds
-well above wall seconds × 1 for the serial row, or a speed-up well below the worker count with CPU seconds
-near the serial ones, mean the machine was shared.
+(of the serial run only: the local workers are children of the executor's forkserver and Dask's outlive the
+run, so their CPU time is not visible here, shown "-"). CPU seconds well above wall seconds × 1 for the serial
+row, or a speed-up well below the worker count, mean the machine was shared; the parallel-capacity probe says
+how much.
 
 BLAS is limited to one thread per process (``OPENBLAS_NUM_THREADS=1`` and friends, set before numpy loads,
 unless already set), so that "serial" means one core and N workers mean N cores. The load average is printed
@@ -105,7 +106,7 @@ def main() -> None:
         nonlocal base
         r, sec, cpu = timed(a.k, a.repeat, **kw)
         base = base or sec
-        cpu_text = f"{cpu:7.2f}" if "scheduler" not in kw else f"{'-':>7}"  # Dask workers outlive the run
+        cpu_text = f"{cpu:7.2f}" if not kw else f"{'-':>7}"  # workers' CPU is not this process's to see
         print(f"{label:<42} {r['instances']:>10,} {r['errors']:>7,} {r['cases']:>6,} {sec:>8.2f} "
               f"{base / sec:>8.2f}× {cpu_text}", flush=True)
 

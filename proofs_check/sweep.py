@@ -3,8 +3,9 @@
 ``sweep(fn, cases)`` applies ``fn`` to every case and returns the results **in case order**, whatever runs it:
 
 * ``workers=None`` or ``1`` — in this process, one case after another;
-* ``workers=N`` (N ≥ 2) — N local processes (:class:`concurrent.futures.ProcessPoolExecutor`), each with at
-  most cores / N BLAS threads (``threadpoolctl``);
+* ``workers=N`` (N ≥ 2) — N local processes (:class:`concurrent.futures.ProcessPoolExecutor`, started by a
+  ``forkserver``, so threads in this process cannot deadlock them), each with at most cores / N BLAS threads
+  (``threadpoolctl``);
 * ``scheduler="tcp://HOST:PORT"`` (or a :class:`distributed.Client`, or anything ``distributed.Client``
   accepts, such as a ``LocalCluster``) — a Dask distributed cluster. ``dask[distributed]`` is the optional extra
   ``lrnn-circuits[dask]``; without it, a one-line :class:`SweepError` says so.
@@ -225,8 +226,12 @@ def _local(fn, chunks, workers, bar, case_of):
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    ex = ProcessPoolExecutor(max_workers=workers, initializer=_limit_blas,
-                             initargs=(max(1, (os.cpu_count() or 1) // workers),))
+    import multiprocessing
+
+    # forkserver, not fork: the workers start from a fresh single-threaded server process, so a parent that runs
+    # threads (BLAS pools, JAX) cannot leave a held lock in a child
+    ex = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                             initializer=_limit_blas, initargs=(max(1, (os.cpu_count() or 1) // workers),))
     try:
         yield from _ordered(lambda s, c: ex.submit(_run_chunk, fn, s, c), lambda f: f.result(),
                             chunks, workers * IN_FLIGHT_PER_WORKER, bar, case_of)

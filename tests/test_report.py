@@ -224,3 +224,10 @@ def test_chromium_renders_the_page(runs, tmp_path):
     (broken / "figures" / "size.svg").unlink()
     r = _cli("report", "--check-render-only", "-o", str(broken), timeout=180)
     assert r.returncode == 1 and "figures/size.svg" in r.stderr, (r.returncode, r.stderr)
+    # and so is a console error (console.error logs at Chromium's INFO level)
+    noisy = tmp_path / "noisy"
+    shutil.copytree(first, noisy)
+    page = noisy / "index.html"
+    page.write_text(page.read_text().replace("</body>", '<script>console.error("boom")</script></body>', 1))
+    problems, _ = render_problems(noisy, screenshot=False)
+    assert any("boom" in p for p in problems), problems

@@ -110,6 +110,28 @@ def _depth_size_panels(table: dict, xlabel: str, depth_label: str, titles: tuple
     return fig
 
 
+def _line_plot(series, xlabel: str, ylabel: str, title: str, xbase=None, ybase=None, size=(6.0, 3.4)) -> str:
+    """One axis of lines: ``series`` is a list of (xs, ys, plot keywords); log scales with the given bases
+    (``ybase="e"``: natural log scale); a grid, the legend and the title."""
+    fig = _figure(*size)
+    ax = fig.subplots()
+    for xs, ys, kw in series:
+        ax.plot(xs, ys, **kw)
+    if xbase:
+        ax.set_xscale("log", base=xbase)
+    if ybase == "e":
+        ax.set_yscale("log")
+    elif ybase:
+        ax.set_yscale("log", base=ybase)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return _svg(fig)
+
+
 def t2_depth_vs_n() -> str:
     fig = _depth_size_panels(depth_table(), "sequence length n", "depth (gates on the longest path)",
                              ("depth: n against log n", "size: every scan is O(n log n) or less", None),
@@ -159,19 +181,10 @@ def t3_rnn_vs_lrnn_depth() -> str:
     ns = DEPTH_NS
     rnn = [build_rnn(n, d=2, m=1).depth() for n in ns]
     lrnn = [build_lrnn("dense", n=n, d=2, scan="brent-kung").depth() for n in ns]
-    fig = _figure(6.0, 3.6)
-    ax = fig.subplots()
-    ax.plot(ns, rnn, marker="o", color="#d62728", label="ReLU RNN, d = 2 (a chain)", markersize=4)
-    ax.plot(ns, lrnn, marker="D", color="#9467bd", label="dense LRNN, d = 2, Brent–Kung scan", markersize=4)
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log", base=2)
-    ax.set_xlabel("sequence length n")
-    ax.set_ylabel("circuit depth")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title("unrolled depth, measured", fontsize=10)
-    fig.tight_layout()
-    return _svg(fig)
+    return _line_plot([(ns, rnn, dict(marker="o", color="#d62728", label="ReLU RNN, d = 2 (a chain)", markersize=4)),
+                       (ns, lrnn, dict(marker="D", color="#9467bd", label="dense LRNN, d = 2, Brent–Kung scan",
+                                       markersize=4))],
+                      "sequence length n", "circuit depth", "unrolled depth, measured", 2, 2, (6.0, 3.6))
 
 
 PIECE_STEPS = 5
@@ -189,18 +202,11 @@ def pieces(n: int = PIECE_STEPS, relu: bool = True) -> tuple:
 
 def t3_pieces() -> str:
     steps = list(range(1, PIECE_STEPS + 1))
-    fig = _figure(6.0, 3.4)
-    ax = fig.subplots()
-    ax.plot(steps, pieces(), marker="o", color="#d62728", label="with ReLU (the stack RNN)")
-    ax.plot(steps, pieces(relu=False), marker="s", color="#1f77b4", label="without ReLU (affine: one piece)")
-    ax.set_yscale("log")
-    ax.set_xlabel("n (steps composed)")
-    ax.set_ylabel("affine pieces of λ ↦ h_n(λ)")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title("composing the step map: pieces under pop^n", fontsize=10)
-    fig.tight_layout()
-    return _svg(fig)
+    return _line_plot([(steps, pieces(), dict(marker="o", color="#d62728", label="with ReLU (the stack RNN)")),
+                       (steps, pieces(relu=False), dict(marker="s", color="#1f77b4",
+                                                        label="without ReLU (affine: one piece)"))],
+                      "n (steps composed)", "affine pieces of λ ↦ h_n(λ)",
+                      "composing the step map: pieces under pop^n", None, "e")
 
 
 MARGIN_DEPTHS = tuple(range(1, 33))
@@ -211,20 +217,12 @@ def t3_margins() -> str:
 
     rows = gap_table(depths=MARGIN_DEPTHS, enumerate_up_to=10)
     D = [r["depth"] for r in rows]
-    fig = _figure(6.0, 3.4)
-    ax = fig.subplots()
-    ax.plot(D, [float(r["gap2"]) for r in rows], marker="o", markersize=3, color="#d62728",
-            label="printed base 2: push_v(s) = v + s/2")
-    ax.plot(D, [float(r["gap4"]) for r in rows], marker="s", markersize=3, color="#2ca02c",
-            label="base 4: E(bw) = (2b + 1 + E(w))/4")
-    ax.set_yscale("log", base=2)
-    ax.set_xlabel("stack depth D")
-    ax.set_ylabel("gap between top-0 and top-1 codes")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title("margin a fixed ReLU reader must resolve (exact)", fontsize=10)
-    fig.tight_layout()
-    return _svg(fig)
+    return _line_plot([(D, [float(r["gap2"]) for r in rows], dict(marker="o", markersize=3, color="#d62728",
+                                                                   label="printed base 2: push_v(s) = v + s/2")),
+                       (D, [float(r["gap4"]) for r in rows], dict(marker="s", markersize=3, color="#2ca02c",
+                                                                   label="base 4: E(bw) = (2b + 1 + E(w))/4"))],
+                      "stack depth D", "gap between top-0 and top-1 codes",
+                      "margin a fixed ReLU reader must resolve (exact)", None, 2)
 
 
 # ---------------------------------------------------------------------------------------------------------

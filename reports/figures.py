@@ -8,7 +8,6 @@ kept as text (``svg.fonttype = none``), and no XML prolog (the files are valid S
 from __future__ import annotations
 
 import io
-import re
 
 __all__ = ["KINDS", "kind_of", "headline_figure", "scans_figure", "svg_of"]
 
@@ -47,15 +46,20 @@ def _setup():
 
 
 def svg_of(fig) -> str:
-    """The figure as one ``<svg>`` element (no XML prolog or DOCTYPE), deterministic."""
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    """The figure as one ``<svg>`` element (no XML prolog, DOCTYPE or comments), deterministic: no date or
+    creator in the metadata, a fixed hash salt for the ids, text kept as text. Closes the figure. The one
+    matplotlib-to-SVG path of the report and the docs site."""
+    import matplotlib
     import matplotlib.pyplot as plt
-    plt.close(fig)
-    s = buf.getvalue()
-    s = re.sub(r"<\?xml[^>]*\?>\s*", "", s)
-    s = re.sub(r"<!DOCTYPE[^>]*>\s*", "", s)
-    return s.strip() + "\n"
+
+    from circuits.draw import svg_element
+    buf = io.StringIO()
+    try:
+        with matplotlib.rc_context({"svg.hashsalt": "lrnn-circuits", "svg.fonttype": "none"}):
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+    return svg_element(buf.getvalue())
 
 
 def _log2_ticks(ax, ns):

@@ -14,7 +14,6 @@ that it returned SVG).
 from __future__ import annotations
 
 import importlib
-import io
 import pkgutil
 import re
 from typing import Callable
@@ -36,15 +35,10 @@ def svg_from_dot(dot_src: str) -> str:
 
 
 def svg_from_matplotlib(fig) -> str:
-    """SVG text of a matplotlib figure, without the creation date (so builds are reproducible); closes it."""
-    import matplotlib.pyplot as plt
+    """SVG of a matplotlib figure, deterministic (:func:`reports.figures.svg_of`); closes it."""
+    from reports.figures import svg_of
 
-    buf = io.StringIO()
-    try:
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    finally:
-        plt.close(fig)
-    return buf.getvalue()
+    return svg_of(fig)
 
 
 def collect() -> dict[str, Callable[[], str]]:

@@ -23,13 +23,6 @@ def _figure(width: float = 6.0, height: float = 3.6):
     return Figure(figsize=(width, height))
 
 
-def _svg(fig) -> str:
-    import matplotlib
-
-    with matplotlib.rc_context({"svg.hashsalt": "lrnn-circuits", "svg.fonttype": "none"}):
-        return svg_from_matplotlib(fig)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # tutorial 1: the first circuit
 def first_circuit():
@@ -129,7 +122,7 @@ def _line_plot(series, xlabel: str, ylabel: str, title: str, xbase=None, ybase=N
     ax.legend(fontsize=8)
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
-    return _svg(fig)
+    return svg_from_matplotlib(fig)
 
 
 def t2_depth_vs_n() -> str:
@@ -138,7 +131,7 @@ def t2_depth_vs_n() -> str:
                              {"which": "major"})
     fig.suptitle("scalar LRNN hₜ = aₜhₜ₋₁ + bₜ, measured on built circuits", fontsize=10)
     fig.tight_layout()
-    return _svg(fig)
+    return svg_from_matplotlib(fig)
 
 
 def t2_schedules_n8() -> str:
@@ -169,7 +162,7 @@ def t2_schedules_n8() -> str:
         ax.set_title(f"{name}\nsize {s.size}, depth {s.depth}", fontsize=9)
     axes[0].set_ylabel("level")
     fig.tight_layout()
-    return _svg(fig)
+    return svg_from_matplotlib(fig)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -268,7 +261,7 @@ def t4_adder_depth() -> str:
     fig = _depth_size_panels(adder_table(), "bits p", "depth (and / or / xor / not gates)",
                              ("adder depth: ripple 2p − 1, prefix O(log p)", "adder size", 10), {})
     fig.tight_layout()
-    return _svg(fig)
+    return svg_from_matplotlib(fig)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -39,22 +39,10 @@ def _figure(width: float = 6.0, height: float = 3.6):
 
 
 def _dot(c, summary: bool = False, **options) -> str:
-    """DOT of a circuit drawing (``circuits.draw.to_dot``, or ``summary_dot`` with ``summary``), passing only
-    the options (title, clusters, …) that the drawing function accepts."""
-    import inspect
-
+    """DOT of a circuit drawing: ``circuits.draw.to_dot``, or ``summary_dot`` with ``summary``."""
     from circuits import draw
 
-    fn = draw.summary_dot if summary else draw.to_dot
-    accepted = inspect.signature(fn).parameters
-    return fn(c, **{k: v for k, v in options.items() if k in accepted})
-
-
-def _svg(fig) -> str:
-    import matplotlib
-
-    with matplotlib.rc_context({"svg.hashsalt": "lrnn-circuits", "svg.fonttype": "none"}):
-        return svg_from_matplotlib(fig)
+    return (draw.summary_dot if summary else draw.to_dot)(c, **options)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -81,7 +69,7 @@ def t5_depth_plot() -> str:
     ax.set_title("one transformer layer (d = 1, p = 4 bits, F = 1)", fontsize=10)
     ax.legend(fontsize=8, loc="center right")
     ax.grid(alpha=0.3)
-    return _svg(fig)
+    return svg_from_matplotlib(fig)
 
 
 def t5_layer():
@@ -129,7 +117,7 @@ def t6_program_plot() -> str:
                  fontsize=9)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    return _svg(fig)
+    return svg_from_matplotlib(fig)
 
 
 def t6_program_table() -> str:
